@@ -1,0 +1,80 @@
+package dev.infra.cli;
+
+import dev.infra.diag.Style;
+import dev.infra.inventory.Inventory;
+import dev.infra.inventory.InventoryLoader;
+import dev.infra.render.Renderer;
+import dev.infra.secrets.SecretResolver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * Options every command understands, before or after the command name. Defaults come from the
+ * environment (INFRA_INVENTORY, INFRA_HOME set by the ./infra launcher) so a checkout works as is.
+ */
+public final class GlobalOptions {
+    @Option(names = {"-i", "--inventory"}, scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Inventory file (default: $INFRA_INVENTORY, else inventory/ami.yml).")
+    Path inventory;
+
+    @Option(names = "--templates", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Templates directory (default: templates/ of the infra checkout).")
+    Path templates;
+
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "Plain output (also when NO_COLOR is set).")
+    boolean noColor;
+
+    public Path inventoryPath() {
+        Path chosen = Optional.ofNullable(inventory)
+                .or(() -> Optional.ofNullable(System.getenv("INFRA_INVENTORY")).filter(s -> !s.isBlank()).map(Path::of))
+                .orElseGet(() -> home().map(h -> h.resolve("inventory/ami.yml"))
+                        .filter(Files::exists).orElse(Path.of("inventory/ami.yml")));
+        if (!Files.isRegularFile(chosen)) {
+            throw new UserError("inventory " + chosen + " not found; pass -i FILE or set INFRA_INVENTORY");
+        }
+        return relativeIfInside(chosen);
+    }
+
+    public Path templatesDir() {
+        Path chosen = Optional.ofNullable(templates)
+                .orElseGet(() -> home().map(h -> h.resolve("templates")).filter(Files::isDirectory)
+                        .orElse(Path.of("templates")));
+        if (!Files.isDirectory(chosen)) {
+            throw new UserError("templates directory " + chosen + " not found; pass --templates DIR");
+        }
+        return chosen;
+    }
+
+    public Style style() {
+        return Style.detect(noColor);
+    }
+
+    public Inventory loadInventory() {
+        Path file = inventoryPath();
+        Path base = file.toAbsolutePath().getParent();
+        return new InventoryLoader(SecretResolver.fromProcess(base)).load(file);
+    }
+
+    public Renderer renderer() {
+        return new Renderer(templatesDir());
+    }
+
+    static boolean noColorRequested(CommandLine.ParseResult parseResult) {
+        return parseResult != null && parseResult.hasMatchedOption("--no-color");
+    }
+
+    private static Optional<Path> home() {
+        return Optional.ofNullable(System.getenv("INFRA_HOME")).filter(s -> !s.isBlank()).map(Path::of);
+    }
+
+    /** Paths in messages read best relative to where the user stands. */
+    private static Path relativeIfInside(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) ? cwd.relativize(abs) : abs;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.infra.cli;
+
+import dev.infra.inventory.Host;
+import dev.infra.inventory.Inventory;
+import dev.infra.inventory.Role;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "hosts", mixinStandardHelpOptions = true,
+        description = "List the fleet's hosts, their roles and how infra reaches each one.")
+final class HostsCommand implements Callable<Integer> {
+    @ParentCommand
+    InfraCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Inventory inv = parent.global.loadInventory();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"HOST", "ROLES", "ADDRESS", "SSH", "REACHED"});
+        for (Host h : inv.hosts().values()) {
+            String roles = h.roles().stream().map(Role::id).collect(Collectors.joining(","));
+            String login = h.ssh().alias().isPresent() ? "(ssh_config)"
+                    : h.ssh().user().map(u -> u + "@").orElse("") + h.address().orElse("?") + ":" + h.ssh().port();
+            rows.add(new String[] {h.name(), roles, h.address().orElse("-"), login, h.reachedHow()});
+        }
+        print(rows, spec.commandLine().getOut());
+        return ExitCodes.OK;
+    }
+
+    static void print(List<String[]> rows, PrintWriter out) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

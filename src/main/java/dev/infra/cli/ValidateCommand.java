@@ -1,0 +1,39 @@
+package dev.infra.cli;
+
+import dev.infra.inventory.Inventory;
+import dev.infra.inventory.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check the inventory strictly and render every host's files once.",
+                "Every problem is reported with file:line:column and what to do; exit 1 if there is any."})
+final class ValidateCommand implements Callable<Integer> {
+    @ParentCommand
+    InfraCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Inventory inv = parent.global.loadInventory();
+        // Rendering catches broken templates too: a valid inventory must also produce files.
+        parent.global.renderer().render(inv);
+        List<String> counts = new ArrayList<>();
+        for (Role role : Role.values()) {
+            long n = inv.hostsWith(role).size();
+            if (n > 0) {
+                counts.add(n + " " + role.id());
+            }
+        }
+        spec.commandLine().getOut().println(parent.global.style().green("✓ ") + inv.file() + " is valid: "
+                + inv.hosts().size() + " hosts (" + String.join(", ", counts) + ").");
+        return ExitCodes.OK;
+    }
+}

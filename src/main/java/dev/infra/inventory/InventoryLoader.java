@@ -1,0 +1,275 @@
+package dev.infra.inventory;
+
+import dev.infra.diag.Diagnostics;
+import dev.infra.diag.InvalidInputException;
+import dev.infra.secrets.SecretResolver;
+import dev.infra.units.ByteSize;
+import dev.infra.yaml.Loc;
+import dev.infra.yaml.MapReader;
+import dev.infra.yaml.ReadContext;
+import dev.infra.yaml.SafeYaml;
+import dev.infra.yaml.Suggest;
+import dev.infra.yaml.TextKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads an inventory file into an {@link Inventory}. The reads below are the format's schema: a key
+ * no reader asks for is an error. inventory/example.yml documents every key read here, and a test
+ * keeps the two in step.
+ */
+public final class InventoryLoader {
+    static final Pattern HOST_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+    static final Pattern VARIABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+    static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    static final Pattern ALIAS_NAME = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?");
+
+    private final SecretResolver secrets;
+
+    public InventoryLoader(SecretResolver secrets) {
+        this.secrets = secrets;
+    }
+
+    /** Loads and checks {@code file}; throws with every problem found when it is not usable. */
+    public Inventory load(Path file) {
+        Diagnostics diags = new Diagnostics();
+        Optional<Node> root = SafeYaml.load(file, diags);
+        if (root.isEmpty()) {
+            throw new InvalidInputException(diags);
+        }
+        ReadContext ctx = new ReadContext(file, diags);
+        Inventory inventory = bind(ctx, MapReader.root(ctx, root.get()));
+        new InventoryChecks(inventory, ctx, secrets).run();
+        if (!diags.isEmpty()) {
+            throw new InvalidInputException(diags);
+        }
+        return inventory;
+    }
+
+    private Inventory bind(ReadContext ctx, MapReader top) {
+        LinkedHashMap<String, String> variables = top.stringMap("variables", VARIABLE_NAME,
+                "variable names are lower_snake_case", TextKind.PLAIN);
+        ctx.setVariables(variables);
+        MapReader sshSection = top.map("ssh");
+        SshDefaults defaults = readSshDefaults(sshSection);
+        LinkedHashMap<String, Host> hosts = new LinkedHashMap<>();
+        top.sections("hosts", HOST_NAME, "host names are lower-case letters, digits, '-' and '.'")
+                .forEach((name, h) -> hosts.put(name, readHost(name, h, defaults)));
+        if (!top.has("hosts")) {
+            ctx.error(top.loc(), "the inventory has no `hosts:` section", "declare the fleet's hosts under `hosts:`");
+        }
+        NatsService nats = readNats(top.map("nats"));
+        JetStreamPolicy policy = readPolicy(top.map("jetstream_policy"));
+        LinkedHashMap<Role, Deployment> deployments = new LinkedHashMap<>();
+        MapReader deploymentSection = top.map("deployments");
+        for (Role role : List.of(Role.APP, Role.WORKER)) {
+            if (deploymentSection.has(role.id())) {
+                deployments.put(role, readDeployment(role, deploymentSection.map(role.id())));
+            }
+        }
+        deploymentSection.finish();
+        LinkedHashMap<String, HealthEndpoint> endpoints = new LinkedHashMap<>();
+        top.sections("processing_services", SERVICE_NAME, "names are letters, digits, '-', '_' and '.'")
+                .forEach((name, r) -> endpoints.put(name, readEndpoint(name, r)));
+        top.finish();
+        return new Inventory(ctx.file(), variables, hosts, nats, policy, deployments, endpoints, ctx.sourceMap());
+    }
+
+    // ---- ssh and hosts -----------------------------------------------------------------------
+
+    private record SshDefaults(Optional<String> user, int port, Optional<String> identityFile, String knownHosts,
+                               String configFile, Optional<String> via, Duration connectTimeout) {}
+
+    private SshDefaults readSshDefaults(MapReader r) {
+        SshDefaults d = new SshDefaults(
+                r.optString("user"),
+                r.integer("port", 22, 1, 65535),
+                r.optString("identity_file"),
+                r.string("known_hosts", "~/.ssh/known_hosts"),
+                r.string("config", "~/.ssh/config"),
+                r.optString("via"),
+                r.duration("connect_timeout", Duration.ofSeconds(10)));
+        r.finish();
+        return d;
+    }
+
+    private Host readHost(String name, MapReader r, SshDefaults d) {
+        Optional<String> address = r.optString("address");
+        Optional<String> privateAddress = r.optString("private_address");
+        Optional<String> alias = r.optString("ssh_alias");
+        List<Role> roles = new ArrayList<>();
+        List<String> roleIds = r.stringList("roles", TextKind.PLAIN);
+        for (int i = 0; i < roleIds.size(); i++) {
+            String id = roleIds.get(i);
+            Optional<Role> role = Role.parse(id);
+            if (role.isEmpty()) {
+                r.context().error(r.context().sourceMap().at(r.child("roles") + "[" + i + "]"),
+                        "unknown role '" + id + "' on host " + name + "." + Suggest.didYouMean(id, Role.ids()),
+                        "roles are: " + String.join(", ", Role.ids()));
+            } else if (!roles.contains(role.get())) {
+                roles.add(role.get());
+            }
+        }
+        if (!r.has("roles")) {
+            r.context().error(r.loc(), "host " + name + " has no roles",
+                    "add roles: [" + String.join("|", Role.ids()) + "] (one or more)");
+        }
+        Optional<String> via = r.optString("via");
+        MapReader ssh = r.map("ssh");
+        Optional<String> user = ssh.optString("user").or(d::user);
+        int port = ssh.has("port") ? ssh.integer("port", d.port(), 1, 65535) : d.port();
+        Optional<String> identity = ssh.optString("identity_file").or(d::identityFile);
+        Duration connectTimeout = ssh.duration("connect_timeout", d.connectTimeout());
+        ssh.finish();
+        r.finish();
+        // A bastion is the way in; it is reached directly unless its own entry says otherwise.
+        Optional<String> effectiveVia;
+        if (via.isPresent()) {
+            effectiveVia = via.get().equals("none") || via.get().equals("direct") ? Optional.empty() : via;
+        } else if (alias.isPresent() || roles.contains(Role.BASTION)) {
+            effectiveVia = Optional.empty();
+        } else {
+            effectiveVia = d.via().filter(v -> !v.equals(name));
+        }
+        SshTarget target = new SshTarget(alias, user, port, identity, d.knownHosts(), d.configFile(), connectTimeout);
+        return new Host(name, address, privateAddress.or(() -> address), List.copyOf(roles), effectiveVia, target);
+    }
+
+    // ---- nats ----------------------------------------------------------------------------------
+
+    private NatsService readNats(MapReader r) {
+        int monitorPort = r.integer("monitor_port", 8222, 1, 65535);
+        MapReader js = r.map("jetstream");
+        NatsService.JetStream jetstream = new NatsService.JetStream(
+                js.string("store_dir", "/data/jetstream"),
+                js.string("volume", "nats-data"),
+                js.size("max_memory_store", ByteSize.parse("1GiB")),
+                js.size("max_file_store", ByteSize.parse("10GiB")));
+        js.finish();
+        Optional<NatsService.Auth> auth = Optional.empty();
+        if (r.has("auth")) {
+            MapReader a = r.map("auth");
+            auth = Optional.of(new NatsService.Auth(
+                    a.optText("token", TextKind.SECRET),
+                    a.optString("user"),
+                    a.optText("password", TextKind.SECRET)));
+            a.finish();
+        } else {
+            r.map("auth");
+        }
+        MapReader l = r.map("limits");
+        NatsService.Limits limits = new NatsService.Limits(
+                l.integer("max_connections", 1024, 1, 1_000_000),
+                l.size("max_payload", ByteSize.parse("1MiB")),
+                l.size("max_pending", ByteSize.parse("64MiB")),
+                l.size("max_control_line", ByteSize.parse("4KiB")),
+                l.duration("write_deadline", Duration.ofSeconds(10)),
+                l.duration("ping_interval", Duration.ofMinutes(2)),
+                l.integer("max_pings_out", 2, 1, 100));
+        l.finish();
+        MapReader lg = r.map("logging");
+        NatsService.Logging logging = new NatsService.Logging(
+                lg.bool("debug", false), lg.bool("trace", false), lg.bool("logtime", true), lg.optString("log_file"));
+        lg.finish();
+        MapReader hc = r.map("healthcheck");
+        List<String> test = hc.stringList("test", TextKind.PLAIN);
+        if (test.isEmpty()) {
+            test = List.of("CMD", "wget", "-q", "-O", "-",
+                    "http://127.0.0.1:" + monitorPort + "/healthz?js-enabled-only=true");
+        }
+        NatsService.Healthcheck healthcheck = new NatsService.Healthcheck(test,
+                hc.duration("interval", Duration.ofSeconds(30)),
+                hc.duration("timeout", Duration.ofSeconds(5)),
+                hc.integer("retries", 3, 1, 100),
+                hc.duration("start_period", Duration.ofSeconds(10)));
+        hc.finish();
+        NatsService nats = new NatsService(
+                r.string("image", "nats:2.10-alpine"),
+                r.string("deploy_dir", "~/nats"),
+                r.string("compose_file", "docker-compose.yml"),
+                r.string("service", "nats"),
+                r.string("restart", "always"),
+                r.optString("publish_address"),
+                r.integer("client_port", 4222, 1, 65535),
+                monitorPort,
+                r.integer("cluster_port", 6222, 1, 65535),
+                r.string("cluster_name", "nats"),
+                jetstream, auth, limits, logging, healthcheck);
+        r.finish();
+        return nats;
+    }
+
+    private JetStreamPolicy readPolicy(MapReader r) {
+        MapReader n = r.map("naming");
+        JetStreamPolicy.Naming naming = new JetStreamPolicy.Naming(
+                n.string("stream", "job_{id}"),
+                n.string("subject", "job.{id}.tasks"),
+                n.string("consumer", "job-{id}-consumer"),
+                n.string("dlq_consumer", "job-{id}-dlq"),
+                n.string("advisory_stream", "advisories"));
+        n.finish();
+        JetStreamPolicy policy = new JetStreamPolicy(
+                r.integer("max_deliver", 2, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                r.duration("ack_wait", Duration.ofMinutes(5)),
+                r.duration("max_age", Duration.ofHours(24)),
+                r.integer("max_ack_pending", 1000, 1, 1_000_000),
+                naming);
+        r.finish();
+        return policy;
+    }
+
+    // ---- app and worker deployments -----------------------------------------------------------
+
+    private Deployment readDeployment(Role role, MapReader r) {
+        String fix = "see deployments." + role.id() + " in inventory/example.yml";
+        String deployDir = r.requiredString("deploy_dir", "set the directory the compose project lives in, e.g. ~/ami-platform");
+        String composeFile = r.requiredString("compose_file", "name the compose file, e.g. docker-compose." + role.id() + ".yml");
+        String image = r.string("image", null);
+        String restart = r.string("restart", "always");
+        String managedEnvFile = r.requiredString("env_file", "name the env file infra manages keys in, e.g. .envs/.production/.django");
+        List<String> envFiles = new ArrayList<>(r.stringList("env_files", TextKind.PLAIN));
+        if (managedEnvFile != null && !envFiles.contains(managedEnvFile)) {
+            envFiles.add(0, managedEnvFile);
+        }
+        LinkedHashMap<String, String> managedEnv = r.stringMap("managed_env", ENV_KEY,
+                "env keys are letters, digits and '_', not starting with a digit", TextKind.MAY_REFERENCE_SECRETS);
+        String natsAlias = r.string("nats_alias", "nats");
+        LinkedHashMap<String, String> extraHosts = r.stringMap("extra_hosts", ALIAS_NAME,
+                "aliases are host names: letters, digits, '-' and '.'", TextKind.PLAIN);
+        LinkedHashMap<String, Deployment.Service> services = new LinkedHashMap<>();
+        r.sections("services", SERVICE_NAME, "compose service names are letters, digits, '-', '_' and '.'")
+                .forEach((name, s) -> {
+                    services.put(name, new Deployment.Service(name,
+                            s.optString("image"),
+                            s.optString("command"),
+                            s.integer("scale", 1, 0, 1000),
+                            s.stringList("ports", TextKind.PLAIN)));
+                    s.finish();
+                });
+        if (services.isEmpty()) {
+            r.context().error(r.loc(), "deployments." + role.id() + " declares no services",
+                    "list the compose services under services:, e.g. celeryworker: {}");
+        }
+        r.finish();
+        return new Deployment(role, deployDir, composeFile, image, restart, List.copyOf(envFiles), managedEnvFile,
+                managedEnv, natsAlias, extraHosts, services);
+    }
+
+    private HealthEndpoint readEndpoint(String name, MapReader r) {
+        HealthEndpoint e = new HealthEndpoint(name,
+                r.requiredString("url", "give the readiness URL, e.g. https://ml.example.org/readyz"),
+                r.duration("timeout", Duration.ofSeconds(5)),
+                r.optString("check_from"));
+        r.finish();
+        return e;
+    }
+
+}

@@ -1,0 +1,23 @@
+package dev.infra.inventory;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** What a host is for. A host may have several roles. */
+public enum Role {
+    BASTION, NATS, APP, WORKER;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Role> parse(String s) {
+        return Arrays.stream(values()).filter(r -> r.id().equals(s)).findFirst();
+    }
+
+    public static List<String> ids() {
+        return Arrays.stream(values()).map(Role::id).toList();
+    }
+}

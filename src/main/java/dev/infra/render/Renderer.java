@@ -1,0 +1,161 @@
+package dev.infra.render;
+
+import dev.infra.inventory.Deployment;
+import dev.infra.inventory.Host;
+import dev.infra.inventory.Inventory;
+import dev.infra.inventory.NatsService;
+import dev.infra.inventory.Role;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.error.PebbleException;
+import io.pebbletemplates.pebble.loader.FileLoader;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Inventory + templates → every host's desired files. Pure: it reads the templates directory and
+ * nothing else, and the same input gives the same bytes.
+ */
+public final class Renderer {
+    public static final String NATS_COMPOSE = "nats/docker-compose.yml.peb";
+    public static final String NATS_CONF = "nats/nats.conf.peb";
+    public static final String DEPLOYMENT_COMPOSE = "deployment/docker-compose.yml.peb";
+    public static final String MANAGED_ENV = "deployment/managed.env.peb";
+    public static final String NATS_CONF_FILE = "nats.conf";
+
+    private final Path templatesDir;
+    private final PebbleEngine engine;
+
+    public Renderer(Path templatesDir) {
+        this.templatesDir = templatesDir;
+        FileLoader loader = new FileLoader(templatesDir.toAbsolutePath().toString());
+        this.engine = new PebbleEngine.Builder()
+                .loader(loader)
+                .strictVariables(true)
+                .autoEscaping(false)
+                .newLineTrimming(false)
+                .cacheActive(false)
+                .extension(new TemplateFilters())
+                .build();
+    }
+
+    public LinkedHashMap<String, HostState> render(Inventory inv) {
+        LinkedHashMap<String, HostState> out = new LinkedHashMap<>();
+        for (Host host : inv.hosts().values()) {
+            out.put(host.name(), render(inv, host));
+        }
+        return out;
+    }
+
+    public HostState render(Inventory inv, Host host) {
+        List<DesiredFile> files = new ArrayList<>();
+        List<ManagedEnv> env = new ArrayList<>();
+        if (host.has(Role.NATS)) {
+            Map<String, Object> ctx = natsContext(inv, host);
+            String dir = inv.nats().deployDir();
+            files.add(new DesiredFile(join(dir, inv.nats().composeFile()), evaluate(NATS_COMPOSE, ctx), NATS_COMPOSE));
+            files.add(new DesiredFile(join(dir, NATS_CONF_FILE), evaluate(NATS_CONF, ctx), NATS_CONF));
+        }
+        for (Role role : List.of(Role.APP, Role.WORKER)) {
+            if (!host.has(role) || inv.deployment(role).isEmpty()) {
+                continue;
+            }
+            Deployment d = inv.deployment(role).get();
+            Map<String, Object> ctx = deploymentContext(inv, host, d);
+            files.add(new DesiredFile(join(d.deployDir(), d.composeFile()), evaluate(DEPLOYMENT_COMPOSE, ctx),
+                    DEPLOYMENT_COMPOSE));
+            String rendered = evaluate(MANAGED_ENV, ctx).strip() + "\n";
+            env.add(new ManagedEnv(join(d.deployDir(), d.managedEnvFile()), EnvLines.entries(rendered), rendered));
+        }
+        return new HostState(host, List.copyOf(files), List.copyOf(env));
+    }
+
+    private Map<String, Object> common(Inventory inv, Host host) {
+        Map<String, Object> ctx = new LinkedHashMap<>();
+        ctx.put("host", host);
+        ctx.put("inventory_name", inv.file().getFileName().toString());
+        ctx.put("nats", inv.nats());
+        ctx.put("policy", inv.policy());
+        return ctx;
+    }
+
+    private Map<String, Object> natsContext(Inventory inv, Host host) {
+        Map<String, Object> ctx = common(inv, host);
+        List<Host> natsHosts = inv.hostsWith(Role.NATS);
+        List<Map<String, Object>> peers = new ArrayList<>();
+        for (Host peer : natsHosts) {
+            if (!peer.name().equals(host.name())) {
+                peers.add(Map.of("name", peer.name(), "address", peer.privateAddress().orElse(peer.name())));
+            }
+        }
+        ctx.put("cluster", natsHosts.size() > 1);
+        ctx.put("peers", peers);
+        NatsService nats = inv.nats();
+        String bind = nats.publishAddress().map(a -> a + ":").orElse("");
+        List<String> ports = new ArrayList<>(List.of(
+                bind + nats.clientPort() + ":" + nats.clientPort(),
+                bind + nats.monitorPort() + ":" + nats.monitorPort()));
+        if (natsHosts.size() > 1) {
+            ports.add(bind + nats.clusterPort() + ":" + nats.clusterPort());
+        }
+        ctx.put("ports", ports);
+        ctx.put("log_file", nats.logging().logFile().orElse(null));
+        ctx.put("auth", nats.auth().map(a -> {
+            Map<String, Object> auth = new LinkedHashMap<>();
+            auth.put("token", a.token().orElse(null));
+            auth.put("user", a.user().orElse(null));
+            auth.put("password", a.password().orElse(null));
+            return auth;
+        }).orElse(null));
+        return ctx;
+    }
+
+    private Map<String, Object> deploymentContext(Inventory inv, Host host, Deployment d) {
+        Map<String, Object> ctx = common(inv, host);
+        // The NATS alias always points at the NATS host itself, so it cannot go stale.
+        LinkedHashMap<String, String> extraHosts = new LinkedHashMap<>();
+        inv.hostsWith(Role.NATS).stream().findFirst()
+                .flatMap(Host::privateAddress)
+                .ifPresent(ip -> extraHosts.put(d.natsAlias(), ip));
+        d.extraHosts().forEach(extraHosts::putIfAbsent);
+        ctx.put("deployment", d);
+        List<Map<String, Object>> services = new ArrayList<>();
+        for (Deployment.Service s : d.services().values()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("name", s.name());
+            view.put("image", s.image().orElse(d.image()));
+            view.put("command", s.command().orElse(null));
+            view.put("scale", s.scale());
+            view.put("ports", s.ports());
+            services.add(view);
+        }
+        ctx.put("services", services);
+        ctx.put("extra_hosts", extraHosts);
+        return ctx;
+    }
+
+    private String evaluate(String template, Map<String, Object> ctx) {
+        if (!Files.isRegularFile(templatesDir.resolve(template))) {
+            throw new RenderException("template " + templatesDir.resolve(template) + " is missing; "
+                    + "restore it from the repository's templates/ directory", null);
+        }
+        StringWriter out = new StringWriter();
+        try {
+            engine.getTemplate(template).evaluate(out, ctx);
+        } catch (PebbleException e) {
+            throw new RenderException("cannot render " + templatesDir.resolve(template) + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new RenderException("cannot render " + templatesDir.resolve(template) + ": " + e, e);
+        }
+        return out.toString();
+    }
+
+    static String join(String dir, String file) {
+        return dir.endsWith("/") ? dir + file : dir + "/" + file;
+    }
+}

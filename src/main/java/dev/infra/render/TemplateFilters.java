@@ -1,0 +1,70 @@
+package dev.infra.render;
+
+import dev.infra.units.ByteSize;
+import dev.infra.units.Durations;
+import io.pebbletemplates.pebble.extension.AbstractExtension;
+import io.pebbletemplates.pebble.extension.Filter;
+import io.pebbletemplates.pebble.template.EvaluationContext;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Quoting filters for what templates emit, so a value can never break the file it lands in:
+ * {@code yaml} (a double-quoted YAML scalar), {@code compose} (the same with compose's {@code $}
+ * interpolation escaped), {@code conf} (a nats.conf string), {@code go} (a Duration as nats-server
+ * and Docker write it) and {@code bytes} (a size as an exact byte count).
+ */
+final class TemplateFilters extends AbstractExtension {
+
+    @Override
+    public Map<String, Filter> getFilters() {
+        return Map.of(
+                "yaml", filter(v -> yamlQuote(String.valueOf(v))),
+                "compose", filter(v -> yamlQuote(String.valueOf(v).replace("$", "$$"))),
+                "conf", filter(v -> confQuote(String.valueOf(v))),
+                "go", filter(v -> Durations.format((Duration) v)),
+                "bytes", filter(v -> String.valueOf(((ByteSize) v).bytes())));
+    }
+
+    static String yamlQuote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    static String confQuote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private static Filter filter(Function<Object, String> f) {
+        return new Filter() {
+            @Override
+            public Object apply(Object input, Map<String, Object> args, PebbleTemplate self,
+                                EvaluationContext context, int lineNumber) {
+                return input == null ? null : f.apply(input);
+            }
+
+            @Override
+            public List<String> getArgumentNames() {
+                return List.of();
+            }
+        };
+    }
+}
