@@ -53,10 +53,12 @@ public final class GlobalOptions {
         return Style.detect(noColor);
     }
 
-    public Inventory loadInventory() {
+    /** Loads the inventory; secrets must resolve only for commands that will use their values. */
+    public Inventory loadInventory(boolean requireSecrets) {
         Path file = inventoryPath();
         Path base = file.toAbsolutePath().getParent();
-        return new InventoryLoader(SecretResolver.fromProcess(base)).load(file);
+        Optional<SecretResolver> secrets = requireSecrets ? Optional.of(SecretResolver.fromProcess(base)) : Optional.empty();
+        return new InventoryLoader(secrets).load(file);
     }
 
     public Renderer renderer() {

@@ -24,7 +24,7 @@ final class HostsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Inventory inv = parent.global.loadInventory();
+        Inventory inv = parent.global.loadInventory(false);
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"HOST", "ROLES", "ADDRESS", "SSH", "REACHED"});
         for (Host h : inv.hosts().values()) {

@@ -41,7 +41,7 @@ final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Inventory inv = parent.global.loadInventory();
+        Inventory inv = parent.global.loadInventory(false);
         if (hosts != null) {
             for (String h : hosts) {
                 if (!inv.hosts().containsKey(h)) {

@@ -22,7 +22,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Inventory inv = parent.global.loadInventory();
+        Inventory inv = parent.global.loadInventory(true);
         // Rendering catches broken templates too: a valid inventory must also produce files.
         parent.global.renderer().render(inv);
         List<String> counts = new ArrayList<>();

@@ -33,9 +33,9 @@ final class InventoryChecks {
     private final Inventory inv;
     private final ReadContext ctx;
     private final SourceMap at;
-    private final SecretResolver secrets;
+    private final Optional<SecretResolver> secrets;
 
-    InventoryChecks(Inventory inv, ReadContext ctx, SecretResolver secrets) {
+    InventoryChecks(Inventory inv, ReadContext ctx, Optional<SecretResolver> secrets) {
         this.inv = inv;
         this.ctx = ctx;
         this.at = ctx.sourceMap();
@@ -66,7 +66,7 @@ final class InventoryChecks {
                 error(p, "host " + h.name() + " has neither an address nor an ssh_alias",
                         "add address: <ip or name>, or ssh_alias: <Host from your ssh config>");
             }
-            if (h.ssh().alias().isPresent() && inv.sourceMap() != null && h.via().isPresent()) {
+            if (h.ssh().alias().isPresent() && h.via().isPresent()) {
                 error(p + ".via", "host " + h.name() + " has both ssh_alias and via",
                         "let the ssh config's ProxyJump decide, or drop ssh_alias and use address + via");
             }
@@ -74,6 +74,7 @@ final class InventoryChecks {
     }
 
     private void checkJumpChains() {
+        Set<Set<String>> reportedLoops = new java.util.HashSet<>();
         for (Host h : inv.hosts().values()) {
             if (h.via().isEmpty()) {
                 continue;
@@ -95,7 +96,11 @@ final class InventoryChecks {
             Optional<String> next = Optional.of(jump);
             while (next.isPresent() && inv.hosts().containsKey(next.get())) {
                 if (chain.contains(next.get())) {
+                    Set<String> loop = new java.util.TreeSet<>(chain.subList(chain.indexOf(next.get()), chain.size()));
                     chain.add(next.get());
+                    if (!reportedLoops.add(loop)) {
+                        break;
+                    }
                     error(where, "the via chain of " + h.name() + " loops: " + String.join(" -> ", chain),
                             "break the cycle: a bastion is reached directly (via: none)");
                     break;
@@ -332,7 +337,8 @@ final class InventoryChecks {
         Set<String> seen = new LinkedHashSet<>();
         for (SecretRef ref : SecretRef.findAll(value)) {
             if (seen.add(ref.text())) {
-                secrets.problem(ref).ifPresent(fix -> error(path, "secret " + ref.text() + " cannot be resolved", fix));
+                secrets.flatMap(s -> s.problem(ref))
+                        .ifPresent(fix -> error(path, "secret " + ref.text() + " cannot be resolved", fix));
             }
         }
     }

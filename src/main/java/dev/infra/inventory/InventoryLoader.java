@@ -8,6 +8,7 @@ import dev.infra.yaml.Loc;
 import dev.infra.yaml.MapReader;
 import dev.infra.yaml.ReadContext;
 import dev.infra.yaml.SafeYaml;
+import dev.infra.yaml.SchemaRecord;
 import dev.infra.yaml.Suggest;
 import dev.infra.yaml.TextKind;
 import java.nio.file.Path;
@@ -32,26 +33,39 @@ public final class InventoryLoader {
     static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     static final Pattern ALIAS_NAME = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?");
 
-    private final SecretResolver secrets;
+    private final Optional<SecretResolver> secrets;
+
+    /** With a resolver every secret reference must resolve; without one, references are only parsed. */
+    public InventoryLoader(Optional<SecretResolver> secrets) {
+        this.secrets = secrets;
+    }
 
     public InventoryLoader(SecretResolver secrets) {
-        this.secrets = secrets;
+        this(Optional.of(secrets));
     }
 
     /** Loads and checks {@code file}; throws with every problem found when it is not usable. */
     public Inventory load(Path file) {
+        ReadResult result = read(file);
+        if (!result.diagnostics().isEmpty()) {
+            throw new InvalidInputException(result.diagnostics());
+        }
+        return result.inventory();
+    }
+
+    /** Everything a read produced, usable or not; {@code inventory} is null when the YAML did not load. */
+    public record ReadResult(Inventory inventory, Diagnostics diagnostics, SchemaRecord schema) {}
+
+    public ReadResult read(Path file) {
         Diagnostics diags = new Diagnostics();
         Optional<Node> root = SafeYaml.load(file, diags);
         if (root.isEmpty()) {
-            throw new InvalidInputException(diags);
+            return new ReadResult(null, diags, new SchemaRecord());
         }
         ReadContext ctx = new ReadContext(file, diags);
         Inventory inventory = bind(ctx, MapReader.root(ctx, root.get()));
         new InventoryChecks(inventory, ctx, secrets).run();
-        if (!diags.isEmpty()) {
-            throw new InvalidInputException(diags);
-        }
-        return inventory;
+        return new ReadResult(inventory, diags, ctx.schema());
     }
 
     private Inventory bind(ReadContext ctx, MapReader top) {

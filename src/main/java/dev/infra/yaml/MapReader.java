@@ -32,13 +32,18 @@ public final class MapReader {
 
     private final ReadContext ctx;
     private final String path;
+    /** The path with user-chosen names replaced by {@code <name>}: hosts.<name>.via. */
+    private final String schemaPath;
+    /** True for mappings whose keys are user-chosen names (hosts, variables), not schema keys. */
+    private boolean namesAreData;
     private final Loc loc;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> known = new LinkedHashSet<>();
 
-    private MapReader(ReadContext ctx, String path, Loc loc, MappingNode node) {
+    private MapReader(ReadContext ctx, String path, String schemaPath, Loc loc, MappingNode node) {
         this.ctx = ctx;
         this.path = path;
+        this.schemaPath = schemaPath;
         this.loc = loc;
         if (node != null) {
             for (NodeTuple t : node.getValue()) {
@@ -52,11 +57,11 @@ public final class MapReader {
     /** The root of a document; reports a non-mapping root. */
     public static MapReader root(ReadContext ctx, Node node) {
         if (node instanceof MappingNode m) {
-            return new MapReader(ctx, "", Loc.of(node), m);
+            return new MapReader(ctx, "", "", Loc.of(node), m);
         }
         ctx.error(Loc.of(node), "the inventory must be a mapping of sections (ssh, hosts, nats, …)",
                 "start from inventory/example.yml");
-        return new MapReader(ctx, "", Loc.of(node), null);
+        return new MapReader(ctx, "", "", Loc.of(node), null);
     }
 
     public String path() {
@@ -76,7 +81,7 @@ public final class MapReader {
     }
 
     public boolean has(String key) {
-        known.add(key);
+        ask(key);
         NodeTuple t = entries.get(key);
         return t != null && !isNull(t.getValueNode());
     }
@@ -172,7 +177,7 @@ public final class MapReader {
 
     /** A list of strings; absent means empty. A lone string is refused, not silently wrapped. */
     public List<String> stringList(String key, TextKind kind) {
-        known.add(key);
+        ask(key);
         NodeTuple t = entries.get(key);
         List<String> out = new ArrayList<>();
         if (t == null || isNull(t.getValueNode())) {
@@ -199,24 +204,25 @@ public final class MapReader {
 
     /** A nested section; absent (or empty) gives an empty reader so defaults apply. */
     public MapReader map(String key) {
-        known.add(key);
+        ask(key);
         NodeTuple t = entries.get(key);
         String childPath = child(key);
         if (t == null || isNull(t.getValueNode())) {
-            return new MapReader(ctx, childPath, t == null ? loc : Loc.of(t.getKeyNode()), null);
+            return new MapReader(ctx, childPath, schemaChild(key), t == null ? loc : Loc.of(t.getKeyNode()), null);
         }
         Node value = t.getValueNode();
         ctx.sourceMap.put(childPath, Loc.of(t.getKeyNode()));
         if (value instanceof MappingNode m) {
-            return new MapReader(ctx, childPath, Loc.of(t.getKeyNode()), m);
+            return new MapReader(ctx, childPath, schemaChild(key), Loc.of(t.getKeyNode()), m);
         }
         ctx.error(Loc.of(value), childPath + " must be a mapping of keys", "indent its keys under '" + key + ":'");
-        return new MapReader(ctx, childPath, Loc.of(value), null);
+        return new MapReader(ctx, childPath, schemaChild(key), Loc.of(value), null);
     }
 
     /** A mapping from user-chosen names to sections, e.g. hosts. Names must match {@code namePattern}. */
     public LinkedHashMap<String, MapReader> sections(String key, Pattern namePattern, String nameRule) {
         MapReader outer = map(key);
+        outer.namesAreData = true;
         LinkedHashMap<String, MapReader> out = new LinkedHashMap<>();
         for (Map.Entry<String, NodeTuple> e : outer.entries.entrySet()) {
             String name = e.getKey();
@@ -234,6 +240,7 @@ public final class MapReader {
     /** A mapping from user-chosen names to strings, e.g. variables or extra_hosts. */
     public LinkedHashMap<String, String> stringMap(String key, Pattern namePattern, String nameRule, TextKind kind) {
         MapReader outer = map(key);
+        outer.namesAreData = true;
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, NodeTuple> e : outer.entries.entrySet()) {
             String name = e.getKey();
@@ -261,8 +268,21 @@ public final class MapReader {
 
     // ---- internals -----------------------------------------------------------------------------
 
-    private Optional<ScalarNode> scalar(String key) {
+    /** Marks {@code key} as part of this section's schema, and records it for the reference check. */
+    private void ask(String key) {
         known.add(key);
+        if (!namesAreData) {
+            ctx.schema.asked(schemaChild(key), entries.containsKey(key));
+        }
+    }
+
+    private String schemaChild(String key) {
+        String name = namesAreData ? "<name>" : key;
+        return schemaPath.isEmpty() ? name : schemaPath + "." + name;
+    }
+
+    private Optional<ScalarNode> scalar(String key) {
+        ask(key);
         NodeTuple t = entries.get(key);
         if (t == null || isNull(t.getValueNode())) {
             return Optional.empty();
@@ -288,6 +308,13 @@ public final class MapReader {
 
     private int integer(ScalarNode s, String fieldPath, int dflt, int min, int max) {
         String raw = s.getValue();
+        if (raw.contains("${")) {
+            // A port may come from a variable (the lab publishes its bastion on a free port).
+            raw = ctx.interpolate(s, fieldPath, TextKind.PLAIN);
+            if (raw == null) {
+                return dflt;
+            }
+        }
         if (!DECIMAL.matcher(raw).matches()) {
             if (raw.matches("0[0-7]+")) {
                 ctx.error(Loc.of(s), fieldPath + ": '" + raw + "' has a leading zero, which YAML 1.1 reads as octal ("

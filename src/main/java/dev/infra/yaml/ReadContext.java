@@ -15,6 +15,7 @@ public final class ReadContext {
     final Path file;
     final Diagnostics diags;
     final SourceMap sourceMap;
+    final SchemaRecord schema = new SchemaRecord();
     private Map<String, String> variables = Map.of();
 
     public ReadContext(Path file, Diagnostics diags) {
@@ -29,6 +30,11 @@ public final class ReadContext {
 
     public Diagnostics diagnostics() {
         return diags;
+    }
+
+    /** Which schema keys were read, and which of them the document spelled out. */
+    public SchemaRecord schema() {
+        return schema;
     }
 
     public SourceMap sourceMap() {
@@ -97,8 +103,10 @@ public final class ReadContext {
         }
         m.appendTail(out);
         String value = out.toString();
-        if (ok && value.contains("${")) {
-            error(inside(node, raw.indexOf("${")), "unterminated reference in " + path, "close it with '}'");
+        String outsideReferences = REFERENCE.matcher(raw).replaceAll("");
+        if (ok && outsideReferences.contains("${")) {
+            error(inside(node, raw.indexOf("${", raw.lastIndexOf('}') + 1)), "unterminated reference in " + path,
+                    "close it with '}'");
             ok = false;
         }
         if (ok && kind == TextKind.SECRET && !(secrets == 1 && REFERENCE.matcher(raw).matches()

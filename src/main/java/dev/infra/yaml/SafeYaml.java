@@ -67,14 +67,17 @@ public final class SafeYaml {
         try (Reader reader = new java.io.StringReader(text)) {
             root = yaml.compose(reader);
         } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String problem = describe(e);
+            // An unclosed quote or bracket is found at the end of the file; where it opened is what helps.
+            boolean atEnd = e.getProblem() != null && e.getProblem().contains("end of stream");
+            Mark mark = atEnd && e.getContextMark() != null ? e.getContextMark()
+                    : e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String raw = (e.getContext() != null ? e.getContext() + ": " : "") + e.getProblem();
             diags.error(file, mark == null ? 1 : mark.getLine() + 1, mark == null ? 1 : mark.getColumn() + 1,
-                    problem, fixFor(problem));
+                    describe(raw), fixFor(raw));
             return Optional.empty();
         } catch (YAMLException | IOException e) {
-            String problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            diags.error(file, 1, 1, "not valid YAML: " + firstLine(problem), fixFor(problem));
+            String raw = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            diags.error(file, 1, 1, describe(raw), fixFor(raw));
             return Optional.empty();
         }
         if (root == null) {
@@ -86,18 +89,23 @@ public final class SafeYaml {
         return diags.size() == before ? Optional.of(root) : Optional.empty();
     }
 
-    private static String describe(MarkedYAMLException e) {
-        String problem = e.getProblem() == null ? "not valid YAML" : e.getProblem();
-        if (problem.contains("aliases") || problem.contains("Number of aliases")) {
+    private static String describe(String problem) {
+        if (problem.contains("Number of aliases")) {
             return "too many YAML aliases (more than " + MAX_ALIASES + "): this looks like an alias bomb";
         }
         if (problem.contains("Nesting Depth")) {
             return "the document nests deeper than " + MAX_DEPTH + " levels";
         }
+        if (problem.contains("Global tag is not allowed")) {
+            return "YAML tag " + problem.substring(problem.indexOf("tag:")).strip() + " is not allowed in an inventory";
+        }
         return "not valid YAML: " + firstLine(problem);
     }
 
     private static String fixFor(String problem) {
+        if (problem.contains("tag")) {
+            return "remove the tag; inventories hold plain strings, numbers, lists and mappings";
+        }
         if (problem.contains("alias")) {
             return "write values out, or use `variables:` and ${var:NAME} instead of anchors";
         }

@@ -1,0 +1,81 @@
+package dev.infra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.testing.Cli;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command tree as a user meets it: help everywhere, a version, completion, usage errors. */
+class CommandLineTest {
+
+    @Test
+    void everyCommandHasHelp() {
+        List<String> names = List.copyOf(Main.commandLine().getSubcommands().keySet());
+        assertThat(names).contains("validate", "hosts", "render", "generate-completion");
+        for (String name : names) {
+            Cli.Result r = Cli.run(name, "--help");
+            assertThat(r.exitCode()).as(name).isZero();
+            assertThat(r.out()).as(name).contains("Usage: infra " + name);
+        }
+        Cli.Result top = Cli.run("--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.out()).contains("validate", "hosts", "render", "Exit codes");
+    }
+
+    @Test
+    void versionIsPrinted() {
+        Cli.Result r = Cli.run("--version");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("infra ").doesNotContain("${");
+    }
+
+    @Test
+    void bashCompletionIsGenerated() {
+        Cli.Result r = Cli.run("generate-completion");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("complete -F").contains("validate").contains("render");
+    }
+
+    @Test
+    void usageErrorsExitOneWithASuggestion() {
+        Cli.Result r = Cli.run("valdate");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("valdate").contains("validate").doesNotContain("Exception");
+    }
+
+    @Test
+    void aMissingInventoryIsAClearError() {
+        Cli.Result r = Cli.run("-i", "/nonexistent/inventory.yml", "validate");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("/nonexistent/inventory.yml not found").doesNotContain("Exception");
+    }
+
+    @Test
+    void optionsWorkBeforeAndAfterTheCommand() {
+        Cli.Result before = Cli.run("-i", Cli.inventory("ami.yml"), "--templates", Cli.templates(), "hosts");
+        Cli.Result after = Cli.run("hosts", "-i", Cli.inventory("ami.yml"), "--templates", Cli.templates());
+        assertThat(before.exitCode()).isZero();
+        assertThat(before.out()).isEqualTo(after.out());
+    }
+
+    @Test
+    void hostsShowsRolesAndHowEachHostIsReached() {
+        Cli.Result r = Cli.run("-i", Cli.inventory("ami.yml"), "hosts");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out().lines().toList()).satisfiesExactly(
+                header -> assertThat(header).startsWith("HOST").contains("ROLES", "REACHED"),
+                cc -> assertThat(cc).startsWith("ami-cc").contains("bastion").endsWith("direct"),
+                nats -> assertThat(nats).startsWith("ami-redis-1").contains("nats").endsWith("via ami-cc"),
+                live -> assertThat(live).startsWith("ami-live").contains("app").endsWith("via ami-cc"),
+                worker -> assertThat(worker).startsWith("ami-worker-2").contains("worker").endsWith("via ami-cc"));
+    }
+
+    @Test
+    void usageErrorsDoNotUsePicoclisExitCodeTwo() {
+        // 2 means "changes present" under --detailed-exitcode; a typo must never look like that.
+        assertThat(Cli.run("render").exitCode()).isEqualTo(1);
+        assertThat(CommandLine.ExitCode.USAGE).isEqualTo(2);
+    }
+}

@@ -1,0 +1,235 @@
+package dev.infra.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.infra.testing.Cli;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The table of inventories a user can get wrong. Each must exit 1 with a message that names
+ * file:line:column (the exact position of the mistake) and never shows a stack trace.
+ */
+class BadInventoryTest {
+
+    /** A small valid fleet; every case below changes one thing in it. */
+    static final String VALID = """
+            variables:
+              nats_ip: 10.0.0.5
+            ssh:
+              user: root
+              via: bastion
+            hosts:
+              bastion:
+                address: 127.0.0.1
+                roles: [bastion]
+              nats-1:
+                address: ${var:nats_ip}
+                roles: [nats]
+              worker-1:
+                address: 10.0.0.7
+                roles: [worker]
+            nats:
+              jetstream:
+                store_dir: /data/jetstream
+                volume: nats-data
+                max_memory_store: 512MiB
+                max_file_store: 1G
+              logging:
+                debug: false
+            jetstream_policy:
+              max_deliver: 2
+              ack_wait: 5m
+            deployments:
+              worker:
+                deploy_dir: ~/ami-platform
+                compose_file: docker-compose.worker.yml
+                image: worker:latest
+                env_file: .envs/.production/.django
+                managed_env:
+                  NATS_URL: nats://nats:4222
+                services:
+                  celeryworker: {}
+            """;
+
+    static final String BOMB = """
+            a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+            b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+            c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+            d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+            e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+            f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+            g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+            h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+            i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+            """;
+
+    /** A smaller bomb that stays under the composer's alias limit but expands past our node cap. */
+    static final String WIDE_BOMB = """
+            a: &a [x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x]
+            b: &b [*a,*a,*a,*a,*a]
+            c: &c [*b,*b,*b,*b,*b]
+            d: &d [*c,*c,*c,*c,*c]
+            e: &e [*d,*d,*d,*d,*d]
+            f: [*e,*e]
+            """;
+
+    record Case(String name, String yaml, String at, String message) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Case replace(String name, String from, String to, String marker, String message) {
+        if (!VALID.contains(from)) {
+            throw new IllegalArgumentException("case " + name + ": '" + from + "' not in VALID");
+        }
+        String yaml = VALID.replace(from, to);
+        return new Case(name, yaml, position(yaml, marker), message);
+    }
+
+    /** line:column (1-based) of the first occurrence of marker. */
+    static String position(String text, String marker) {
+        int index = text.indexOf(marker);
+        if (index < 0) {
+            throw new IllegalArgumentException("marker '" + marker + "' not found");
+        }
+        int line = 1 + (int) text.substring(0, index).chars().filter(c -> c == '\n').count();
+        int column = index - text.lastIndexOf('\n', index - 1);
+        return line + ":" + column;
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                replace("typo in a host key", "    address: 10.0.0.7", "    adress: 10.0.0.7", "adress",
+                        "unknown key 'adress' in hosts.worker-1. Did you mean 'address'?"),
+                replace("typo in a section name", "jetstream_policy:", "jetstream_polcy:", "jetstream_polcy",
+                        "Did you mean 'jetstream_policy'?"),
+                replace("typo in a nested key", "    max_file_store: 1G", "    max_file_stor: 1G", "max_file_stor",
+                        "Did you mean 'max_file_store'?"),
+                replace("wrong type: words for a number", "max_deliver: 2", "max_deliver: two", "two",
+                        "jetstream_policy.max_deliver must be a whole number"),
+                replace("YAML 1.1 'on' for a boolean", "debug: false", "debug: on", "on\njetstream_policy",
+                        "'on' is a YAML 1.1 boolean"),
+                replace("YAML 1.1 octal for a port", "  jetstream:\n", "  client_port: 04222\n  jetstream:\n", "04222",
+                        "leading zero, which YAML 1.1 reads as octal"),
+                replace("YAML 1.1 'yes' for a string", "  user: root", "  user: yes", "yes",
+                        "'yes' would be read as a boolean"),
+                replace("a list where a value belongs", "image: worker:latest", "image: [a, b]", "[a, b]",
+                        "must be a single value, not a list"),
+                replace("no NATS host", "roles: [nats]", "roles: [app]", "hosts:",
+                        "no host has the role nats"),
+                replace("two NATS hosts", "roles: [worker]", "roles: [worker, nats]", "[worker, nats]",
+                        "JetStream needs one server or a cluster of 3 or 5"),
+                replace("JetStream in /tmp", "store_dir: /data/jetstream", "store_dir: /tmp/nats/jetstream",
+                        "/tmp/nats", "lost when the container or host restarts"),
+                replace("store on a bind path, not a named volume", "volume: nats-data", "volume: ./data", "./data",
+                        "not a named volume"),
+                replace("a cycle in via", "    roles: [bastion]", "    roles: [bastion]\n    via: worker-1", "worker-1\n  nats-1",
+                        "loops: bastion -> worker-1 -> bastion"),
+                replace("an unknown jump host", "  via: bastion", "  via: bastoin", "bastoin",
+                        "jump host 'bastoin' of nats-1 is not in the inventory. Did you mean 'bastion'?"),
+                new Case("a YAML bomb (billion laughs)", BOMB, "", "alias bomb"),
+                new Case("a wide YAML bomb under the alias limit", WIDE_BOMB, "", "alias bomb"),
+                replace("duplicate keys", "    address: 10.0.0.7", "    address: 10.0.0.7\n    address: 10.0.0.8",
+                        "address: 10.0.0.8", "duplicate key 'address'"),
+                replace("an unresolvable secret", "  logging:", "  auth:\n    token: ${env:INFRA_TEST_SURELY_UNSET_TOKEN}\n  logging:",
+                        "${env:INFRA", "secret ${env:INFRA_TEST_SURELY_UNSET_TOKEN} cannot be resolved"),
+                replace("a literal secret", "  logging:", "  auth:\n    token: s3cr3t-value\n  logging:", "s3cr3t",
+                        "nats.auth.token is a secret: write a reference"),
+                replace("NATS_URL on localhost (job 2226)", "NATS_URL: nats://nats:4222", "NATS_URL: nats://localhost:4222",
+                        "nats://localhost", "NATS_URL points at localhost"),
+                replace("NATS_URL not managed", "NATS_URL: nats://nats:4222", "DJANGO_DEBUG: \"false\"", "managed_env",
+                        "does not manage NATS_URL"),
+                replace("NATS_URL host that containers cannot resolve", "NATS_URL: nats://nats:4222",
+                        "NATS_URL: nats://natz:4222", "nats://natz", "NATS_URL host 'natz' does not resolve"),
+                replace("a size that does not parse", "max_file_store: 1G", "max_file_store: lots", "lots",
+                        "'lots' is not a size"),
+                replace("a duration without a unit", "ack_wait: 5m", "ack_wait: 300", "300",
+                        "'300' is not a duration"),
+                replace("max_deliver zero", "max_deliver: 2", "max_deliver: 0", "0\n  ack_wait",
+                        "max_deliver must be at least 1"),
+                replace("an unknown variable", "${var:nats_ip}", "${var:nats_iq}", "${var:nats_iq}",
+                        "unknown variable 'nats_iq' in hosts.nats-1.address. Did you mean 'nats_ip'?"),
+                replace("an unknown role", "roles: [worker]", "roles: [wroker]", "wroker",
+                        "unknown role 'wroker' on host worker-1. Did you mean 'worker'?"),
+                replace("an arbitrary type tag", "image: worker:latest", "image: !!javax.script.ScriptEngineManager x",
+                        "!!javax", "is not allowed in an inventory"),
+                replace("broken YAML syntax", "  via: bastion", "  via: \"bastion", "\"bastion", "not valid YAML"),
+                replace("extra_hosts that is not an IP", "    managed_env:", "    extra_hosts:\n      db: database.local\n    managed_env:",
+                        "database.local", "extra_hosts needs an IP address"),
+                replace("merge keys", "  user: root", "  <<: {user: root}", "<<", "merge keys (<<) are not supported"),
+                new Case("an empty file", "", "1:1", "the file is empty"),
+                new Case("a scalar instead of sections", "just text\n", "1:1", "must be a mapping of sections"),
+                replace("a tab for indentation", "  user: root", "\tuser: root", "\tuser", "not valid YAML"));
+    }
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void eachBadInventoryExitsOneWithItsExactPosition(Case c) throws IOException {
+        Path file = dir.resolve("inventory.yml");
+        Files.writeString(file, c.yaml());
+        Cli.Result r = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> Cli.run("-i", file.toString(), "--templates", Cli.templates(), "validate"));
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).as("message").contains(c.message());
+        assertThat(r.err()).as("location").containsPattern(java.util.regex.Pattern.quote(file.toString()) + ":\\d+:\\d+: error");
+        if (!c.at().isEmpty()) {
+            assertThat(r.err()).as("exact position").contains(file + ":" + c.at() + ": error");
+        }
+        assertThat(r.all()).as("no stack trace").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void theValidBaseIsValid() throws IOException {
+        Path file = dir.resolve("inventory.yml");
+        Files.writeString(file, VALID);
+        Cli.Result r = Cli.run("-i", file.toString(), "--templates", Cli.templates(), "validate");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+    }
+
+    @Test
+    void everyErrorOfAFileIsReportedInOneRun() throws IOException {
+        String yaml = VALID.replace("    address: 10.0.0.7", "    adress: 10.0.0.7")
+                .replace("store_dir: /data/jetstream", "store_dir: /tmp/js")
+                .replace("max_deliver: 2", "max_deliver: 0");
+        Path file = dir.resolve("inventory.yml");
+        Files.writeString(file, yaml);
+        Cli.Result r = Cli.run("-i", file.toString(), "--templates", Cli.templates(), "validate");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("unknown key 'adress'", "/tmp/js", "max_deliver must be at least 1", "4 errors.");
+    }
+
+    @Test
+    void aBillionLaughsFileIsRejectedQuickly() throws IOException {
+        Path file = dir.resolve("bomb.yml");
+        Files.writeString(file, BOMB);
+        long start = System.nanoTime();
+        Cli.Result r = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> Cli.run("-i", file.toString(), "--templates", Cli.templates(), "validate"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.exitCode()).isEqualTo(1);
+        System.out.println("billion laughs rejected in " + millis + " ms");
+    }
+
+    @Test
+    void theTableIsLargeEnough() {
+        assertThat(cases().map(Case::name).toList()).hasSizeGreaterThanOrEqualTo(20).doesNotHaveDuplicates();
+    }
+
+}

@@ -1,0 +1,41 @@
+package dev.infra.testing;
+
+import dev.infra.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+
+/** Runs the real command tree in-process and captures what a user would see. */
+public final class Cli {
+    private Cli() {}
+
+    public record Result(int exitCode, String out, String err) {
+        public String all() {
+            return out + err;
+        }
+    }
+
+    public static Result run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** The repository root (Maven sets infra.repo; IDEs run from the root). */
+    public static Path repo() {
+        return Path.of(System.getProperty("infra.repo", ".")).toAbsolutePath().normalize();
+    }
+
+    public static String templates() {
+        return repo().resolve("templates").toString();
+    }
+
+    public static String inventory(String name) {
+        return repo().resolve("inventory").resolve(name).toString();
+    }
+}
