@@ -3,6 +3,7 @@ package dev.infra.cli;
 import dev.infra.inventory.Inventory;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.HostState;
+import dev.infra.render.LocalMirror;
 import dev.infra.render.ManagedEnv;
 import dev.infra.yaml.Suggest;
 import java.io.IOException;
@@ -71,7 +72,7 @@ final class RenderCommand implements Callable<Integer> {
     }
 
     private static void write(Path hostDir, String remotePath, String content, PrintWriter stdout) throws IOException {
-        Path target = hostDir.resolve(localPath(remotePath)).normalize();
+        Path target = hostDir.resolve(LocalMirror.pathFor(remotePath)).normalize();
         if (!target.startsWith(hostDir.normalize())) {
             throw new UserError("refusing to write outside the output directory: " + remotePath);
         }
@@ -80,11 +81,4 @@ final class RenderCommand implements Callable<Integer> {
         stdout.println("  " + target);
     }
 
-    /** ~/x → home/x, /etc/x → etc/x: a tree that mirrors the host and is safe to browse. */
-    static String localPath(String remotePath) {
-        if (remotePath.startsWith("~/")) {
-            return "home/" + remotePath.substring(2);
-        }
-        return remotePath.replaceFirst("^/+", "");
-    }
 }

@@ -56,7 +56,7 @@ class RealToolsAcceptRenderedFilesTest {
         for (HostState state : Inventories.renderer().render(inv).values()) {
             Path hostDir = dir.resolve(state.host().name());
             for (DesiredFile f : state.files()) {
-                Path p = hostDir.resolve(f.path().replaceFirst("^~/", "home/").replaceFirst("^/+", ""));
+                Path p = hostDir.resolve(LocalMirror.pathFor(f.path()));
                 Files.createDirectories(p.getParent());
                 Files.writeString(p, f.content());
             }
@@ -65,7 +65,7 @@ class RealToolsAcceptRenderedFilesTest {
                 inv.deployments().values().forEach(d -> d.envFiles().forEach(e -> touch(hostDir, d.deployDir(), e)));
             }
             for (DesiredFile f : state.files()) {
-                Path p = hostDir.resolve(f.path().replaceFirst("^~/", "home/").replaceFirst("^/+", ""));
+                Path p = hostDir.resolve(LocalMirror.pathFor(f.path()));
                 if (f.path().endsWith(".yml")) {
                     Run r = run(p.getParent(), "docker-compose", "-f", p.getFileName().toString(), "config", "-q");
                     assertThat(r.code()).as("docker-compose config " + p + "\n" + r.output() + "\n" + f.content()).isZero();
@@ -88,7 +88,7 @@ class RealToolsAcceptRenderedFilesTest {
     }
 
     private static void touch(Path hostDir, String deployDir, String envFile) {
-        Path p = hostDir.resolve(deployDir.replaceFirst("^~/", "home/").replaceFirst("^/+", "")).resolve(envFile);
+        Path p = hostDir.resolve(LocalMirror.pathFor(deployDir)).resolve(envFile);
         try {
             Files.createDirectories(p.getParent());
             if (!Files.exists(p)) {

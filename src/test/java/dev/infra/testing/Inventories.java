@@ -4,6 +4,7 @@ import dev.infra.inventory.Inventory;
 import dev.infra.inventory.InventoryLoader;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.HostState;
+import dev.infra.render.LocalMirror;
 import dev.infra.render.ManagedEnv;
 import dev.infra.render.Renderer;
 import dev.infra.secrets.SecretResolver;
@@ -34,16 +35,12 @@ public final class Inventories {
         TreeMap<String, String> out = new TreeMap<>();
         for (HostState state : renderer().render(inv).values()) {
             for (DesiredFile f : state.files()) {
-                out.put(state.host().name() + "/" + local(f.path()), f.content());
+                out.put(state.host().name() + "/" + LocalMirror.pathFor(f.path()), f.content());
             }
             for (ManagedEnv env : state.env()) {
-                out.put(state.host().name() + "/" + local(env.path()) + ".managed", env.rendered());
+                out.put(state.host().name() + "/" + LocalMirror.pathFor(env.path()) + ".managed", env.rendered());
             }
         }
         return out;
-    }
-
-    private static String local(String remote) {
-        return remote.startsWith("~/") ? "home/" + remote.substring(2) : remote.replaceFirst("^/+", "");
     }
 }
