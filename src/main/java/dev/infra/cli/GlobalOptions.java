@@ -25,6 +25,10 @@ public final class GlobalOptions {
             description = "Templates directory (default: templates/ of the infra checkout).")
     Path templates;
 
+    @Option(names = "--var", scope = ScopeType.INHERIT, paramLabel = "NAME=VALUE",
+            description = "Override an inventory variable (repeatable).")
+    java.util.Map<String, String> vars = new java.util.LinkedHashMap<>();
+
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "Plain output (also when NO_COLOR is set).")
     boolean noColor;
 
@@ -58,7 +62,7 @@ public final class GlobalOptions {
         Path file = inventoryPath();
         Path base = file.toAbsolutePath().getParent();
         Optional<SecretResolver> secrets = requireSecrets ? Optional.of(SecretResolver.fromProcess(base)) : Optional.empty();
-        return new InventoryLoader(secrets).load(file);
+        return new InventoryLoader(secrets, vars).load(file);
     }
 
     public Renderer renderer() {

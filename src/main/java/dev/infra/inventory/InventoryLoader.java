@@ -34,10 +34,19 @@ public final class InventoryLoader {
     static final Pattern ALIAS_NAME = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?");
 
     private final Optional<SecretResolver> secrets;
+    private final Map<String, String> overrides;
 
-    /** With a resolver every secret reference must resolve; without one, references are only parsed. */
-    public InventoryLoader(Optional<SecretResolver> secrets) {
+    /**
+     * With a resolver every secret reference must resolve; without one, references are only parsed.
+     * {@code overrides} replace declared variables (`--var NAME=VALUE`), e.g. a lab's free port.
+     */
+    public InventoryLoader(Optional<SecretResolver> secrets, Map<String, String> overrides) {
         this.secrets = secrets;
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    public InventoryLoader(Optional<SecretResolver> secrets) {
+        this(secrets, Map.of());
     }
 
     public InventoryLoader(SecretResolver secrets) {
@@ -71,6 +80,14 @@ public final class InventoryLoader {
     private Inventory bind(ReadContext ctx, MapReader top) {
         LinkedHashMap<String, String> variables = top.stringMap("variables", VARIABLE_NAME,
                 "variable names are lower_snake_case", TextKind.PLAIN);
+        overrides.forEach((name, value) -> {
+            if (variables.containsKey(name)) {
+                variables.put(name, value);
+            } else {
+                ctx.error(top.locOf("variables"), "--var " + name + " overrides no variable of this inventory."
+                        + Suggest.didYouMean(name, variables.keySet()), "declare it under `variables:` or fix the name");
+            }
+        });
         ctx.setVariables(variables);
         MapReader sshSection = top.map("ssh");
         SshDefaults defaults = readSshDefaults(sshSection);

@@ -1,0 +1,132 @@
+package dev.infra.cli;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.infra.inventory.Inventory;
+import dev.infra.lab.Lab;
+import dev.infra.lab.LabDocker;
+import dev.infra.lab.LabException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"A local replica of the fleet: one container per host, real sshd and Docker engines,",
+                "reached only through the bastion published on 127.0.0.1. Uses inventory/lab.yml unless -i says otherwise."},
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
+final class LabCommand implements Runnable {
+    @ParentCommand
+    InfraCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--id", defaultValue = "lab", paramLabel = "ID",
+            description = "Which lab (names every container and network; default: ${DEFAULT-VALUE}).")
+    String id;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    Inventory inventory() {
+        GlobalOptions g = parent.global;
+        boolean chosen = g.inventory != null || Optional.ofNullable(System.getenv("INFRA_INVENTORY")).filter(s -> !s.isBlank()).isPresent();
+        if (!chosen) {
+            Path lab = Optional.ofNullable(System.getenv("INFRA_HOME")).map(h -> Path.of(h, "inventory/lab.yml"))
+                    .filter(Files::exists).orElse(Path.of("inventory/lab.yml"));
+            g.inventory = lab;
+        }
+        return g.loadInventory(false);
+    }
+
+    <T> T withLab(java.util.function.BiFunction<Lab, PrintWriter, T> action) {
+        PrintWriter out = spec.commandLine().getOut();
+        Inventory inv = inventory();
+        DockerClient docker;
+        try {
+            docker = LabDocker.connect();
+        } catch (LabException e) {
+            throw new UserError(e.getMessage());
+        }
+        try (docker) {
+            return action.apply(new Lab(docker, inv, id, out), out);
+        } catch (LabException e) {
+            throw new UserError(e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new UserError("closing the Docker connection failed: " + e.getMessage());
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Build the lab images if needed (cached), start every host, and prove each is reachable over SSH.")
+    static final class Up implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Override
+        public Integer call() {
+            return lab.withLab((l, out) -> {
+                l.up();
+                Status.print(l, out);
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true,
+            description = "Remove every container and network of the lab (its SSH keys stay for the next `up`).")
+    static final class Down implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Override
+        public Integer call() {
+            return lab.withLab((l, out) -> {
+                int removed = l.down();
+                out.println(removed == 0 ? "Lab '" + l.plan().id() + "' was not running."
+                        : "Lab '" + l.plan().id() + "' is down: " + removed + " container(s) and its network removed.");
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show each lab host's container and engine.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Override
+        public Integer call() {
+            return lab.withLab((l, out) -> {
+                print(l, out);
+                return ExitCodes.OK;
+            });
+        }
+
+        static void print(Lab l, PrintWriter out) {
+            List<Lab.HostStatus> rows = l.status();
+            List<String[]> table = new ArrayList<>();
+            table.add(new String[] {"HOST", "CONTAINER", "STATE", "ENGINE"});
+            for (Lab.HostStatus s : rows) {
+                table.add(new String[] {s.host(), s.container(), s.state(), s.engine()});
+            }
+            HostsCommand.print(table, out);
+            if (rows.stream().anyMatch(r -> r.state().equals("running"))) {
+                out.println();
+                out.println("Reach a host as operators do: ssh -F " + l.ssh().config() + " " + rows.get(rows.size() - 1).host());
+            } else {
+                out.println("Lab '" + l.plan().id() + "' is not running: `infra lab up` starts it.");
+            }
+        }
+    }
+}

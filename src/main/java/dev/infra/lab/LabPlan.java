@@ -1,0 +1,74 @@
+package dev.infra.lab;
+
+import dev.infra.inventory.Host;
+import dev.infra.inventory.Inventory;
+import dev.infra.inventory.Role;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a lab of an inventory consists of, decided without touching Docker: one container per host
+ * on one network of its own, the bastion's SSH port published on 127.0.0.1, the NATS host at its
+ * declared private address (the workers' extra_hosts point there), every name unique to the lab id.
+ */
+public record LabPlan(String id, String network, String subnet, String ipRange, String gateway, int bastionPort,
+                      List<LabHost> hosts) {
+
+    public static final String LABEL_LAB = "infra.lab";
+    public static final String LABEL_HOST = "infra.lab.host";
+
+    /**
+     * @param dind      runs its own Docker engine (nats/app/worker hosts); a bastion runs only sshd
+     * @param ip        a fixed address on the lab network, or empty for one from the dynamic range
+     * @param published the host port on 127.0.0.1 that reaches its sshd (bastions only), else 0
+     * @param images    images its engine needs (loaded from the outer engine; there is no registry)
+     */
+    public record LabHost(String name, String container, boolean dind, Optional<String> ip, int published,
+                          List<String> images) {}
+
+    public static LabPlan of(Inventory inv, String id) {
+        List<Host> bastions = inv.hostsWith(Role.BASTION);
+        if (bastions.size() != 1) {
+            throw new LabException("a lab needs exactly one bastion host in " + inv.file() + "; it has " + bastions.size());
+        }
+        Host bastion = bastions.get(0);
+        if (!bastion.address().map(a -> a.equals("127.0.0.1") || a.equals("localhost")).orElse(false)) {
+            throw new LabException("the lab publishes the bastion on 127.0.0.1 only; set address: 127.0.0.1 on "
+                    + bastion.name() + " (the lab never exposes anything beyond this machine)");
+        }
+        List<Host> natsHosts = inv.hostsWith(Role.NATS);
+        String natsIp = natsHosts.isEmpty() ? null : natsHosts.get(0).privateAddress().orElse(null);
+        if (natsIp == null || !natsIp.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+            throw new LabException("the lab places the NATS host at its private_address; give "
+                    + (natsHosts.isEmpty() ? "a nats host" : natsHosts.get(0).name()) + " an IPv4 private_address");
+        }
+        String prefix = natsIp.substring(0, natsIp.lastIndexOf('.'));
+        int last = Integer.parseInt(natsIp.substring(natsIp.lastIndexOf('.') + 1));
+        if (last < 2 || last > 127) {
+            throw new LabException("the lab's fixed addresses are .2 to .127 of their /24 (dynamic ones above); "
+                    + natsIp + " is outside that");
+        }
+        List<LabHost> hosts = new ArrayList<>();
+        for (Host h : inv.hosts().values()) {
+            boolean isBastion = h.has(Role.BASTION) && h.roles().size() == 1;
+            Set<String> images = new LinkedHashSet<>();
+            if (h.has(Role.NATS)) {
+                images.add(inv.nats().image());
+            }
+            for (Role role : List.of(Role.APP, Role.WORKER)) {
+                if (h.has(role)) {
+                    inv.deployment(role).ifPresent(d -> d.services().values().forEach(
+                            s -> images.add(s.image().orElse(d.image()))));
+                }
+            }
+            Optional<String> ip = h.has(Role.NATS) && h.privateAddress().isPresent() ? h.privateAddress() : Optional.empty();
+            hosts.add(new LabHost(h.name(), "infra-lab-" + id + "-" + h.name(), !isBastion, ip,
+                    h == bastion ? h.ssh().port() : 0, List.copyOf(images)));
+        }
+        return new LabPlan(id, "infra-lab-" + id, prefix + ".0/24", prefix + ".128/25", prefix + ".1",
+                bastion.ssh().port(), List.copyOf(hosts));
+    }
+}
