@@ -77,6 +77,7 @@ final class LabCommand implements Runnable {
         public Integer call() {
             return lab.withLab((l, out) -> {
                 l.up();
+                out.println();
                 Status.print(l, out);
                 return ExitCodes.OK;
             });

@@ -76,10 +76,19 @@ public final class Lab {
 
     // ---- up -----------------------------------------------------------------------------------
 
-    public void up() {
+    /** Starts the lab; returns false (and changes nothing) when it is already fully up. */
+    public boolean up() {
         long start = System.nanoTime();
-        if (!containers().isEmpty()) {
-            throw new LabException("lab '" + plan.id() + "' is already up (see `infra lab status`); run `infra lab down` first");
+        List<Container> existing = containers();
+        if (!existing.isEmpty()) {
+            boolean complete = existing.size() == plan.hosts().size()
+                    && existing.stream().allMatch(c -> "running".equals(c.getState()));
+            if (complete) {
+                out.println("Lab '" + plan.id() + "' is already up.");
+                out.flush();
+                return false;
+            }
+            throw new LabException("lab '" + plan.id() + "' is partly up (see `infra lab status`); run `infra lab down` first");
         }
         checkPortFree(plan.bastionPort());
         checkSubnetFree();
@@ -135,6 +144,7 @@ public final class Lab {
         out.printf("Lab '%s' is up in %.1f s (images %.1f s, hosts %.1f s).%n", plan.id(),
                 (System.nanoTime() - start) / 1e9, (imagesDone - start) / 1e9, (System.nanoTime() - imagesDone) / 1e9);
         out.flush();
+        return true;
     }
 
     private void createNetwork() {
@@ -259,6 +269,7 @@ public final class Lab {
                 // already gone
             }
         }
+        plan.hosts().forEach(h -> CgroupLeftovers.remove(h.container()));
         return found.size();
     }
 

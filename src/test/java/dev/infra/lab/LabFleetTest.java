@@ -1,0 +1,216 @@
+package dev.infra.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Ports;
+import dev.infra.inventory.Host;
+import dev.infra.testing.LabExtension;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The lab against its promises: every host reached through the bastion with pinned host keys,
+ * nothing published but the bastion on 127.0.0.1, the rendered NATS compose healthy with JetStream
+ * on the named volume, and the seed incident (job 2226) reproduced and fixed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabFleetTest {
+    @RegisterExtension
+    static LabExtension lab = new LabExtension();
+
+    @Test
+    @Order(1)
+    void everyHostIsReachedThroughTheBastionWithPinnedHostKeysAndRunsItsOwnEngine() {
+        for (Host h : lab.inventory().hosts().values()) {
+            if (h.roles().size() == 1 && h.has(dev.infra.inventory.Role.BASTION)) {
+                assertThat(lab.sh(h.name(), "hostname").strip()).isEqualTo(h.name());
+                continue;
+            }
+            assertThat(h.via()).contains("ami-cc");
+            String info = lab.sh(h.name(), "docker info --format '{{.ServerVersion}} {{.Driver}} {{.Name}}'");
+            assertThat(info.strip()).startsWith("20.10").contains("overlay2").endsWith(h.name());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aChangedHostKeyIsRefused() throws IOException {
+        // Swap two hosts' pinned keys: OpenSSH with the lab's config must refuse, not connect.
+        Path knownHosts = lab.lab().ssh().knownHosts();
+        List<String> lines = Files.readAllLines(knownHosts);
+        String liveKey = lines.stream().filter(l -> l.startsWith("ami-live ")).findFirst().orElseThrow().split(" ", 2)[1];
+        String workerKey = lines.stream().filter(l -> l.startsWith("ami-worker-2 ")).findFirst().orElseThrow().split(" ", 2)[1];
+        Path tampered = lab.dir().resolve("tampered_known_hosts");
+        Files.write(tampered, lines.stream().map(l -> l.startsWith("ami-live ") ? "ami-live " + workerKey
+                : l.startsWith("ami-worker-2 ") ? "ami-worker-2 " + liveKey : l).toList());
+        Path config = lab.dir().resolve("tampered_config");
+        Files.writeString(config, Files.readString(lab.lab().ssh().config()).replace(knownHosts.toString(), tampered.toString()));
+        OpenSsh.Result r = new OpenSsh(config).run("ami-live", Duration.ofSeconds(20), "true");
+        assertThat(r.ok()).isFalse();
+        assertThat(r.output()).containsIgnoringCase("host key");
+    }
+
+    @Test
+    @Order(3)
+    void onlyTheBastionIsPublishedAndOnlyOnLoopback() {
+        Network network = lab.docker().inspectNetworkCmd().withNetworkId(lab.lab().plan().network()).exec();
+        assertThat(network.getInternal()).as("lab network is internal: no route out").isTrue();
+        for (LabPlan.LabHost h : lab.lab().plan().hosts()) {
+            InspectContainerResponse c = lab.docker().inspectContainerCmd(h.container()).exec();
+            Map<com.github.dockerjava.api.model.ExposedPort, Ports.Binding[]> bindings =
+                    c.getNetworkSettings().getPorts().getBindings();
+            long published = bindings.values().stream().filter(b -> b != null).flatMap(java.util.Arrays::stream).count();
+            if (h.published() > 0) {
+                assertThat(bindings.values().stream().filter(b -> b != null).flatMap(java.util.Arrays::stream))
+                        .allSatisfy(b -> assertThat(b.getHostIp()).isEqualTo("127.0.0.1"));
+                assertThat(published).isEqualTo(1);
+            } else {
+                assertThat(published).as(h.name() + " publishes nothing").isZero();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theRenderedNatsComposeRunsHealthyWithJetStreamOnTheNamedVolume() throws Exception {
+        lab.deploy("ami-redis-1");
+        lab.sh("ami-redis-1", "cd ~/nats && docker-compose up -d");
+        awaitHealthy("ami-redis-1", "nats_nats_1");
+
+        // Through the bastion, as an operator's tunnel would: ssh -L to the NATS host's 8222.
+        int local = freePort();
+        Process tunnel = new ProcessBuilder("ssh", "-F", lab.lab().ssh().config().toString(), "-N",
+                "-o", "ExitOnForwardFailure=yes", "-L", "127.0.0.1:" + local + ":ami-redis-1:8222", "ami-cc")
+                .redirectErrorStream(true).start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String healthz = get(http, "http://127.0.0.1:" + local + "/healthz?js-enabled-only=true");
+            assertThat(healthz).contains("\"status\":\"ok\"");
+            String jsz = get(http, "http://127.0.0.1:" + local + "/jsz");
+            assertThat(jsz).containsPattern("\"store_dir\":\\s*\"/data/jetstream/jetstream\"").doesNotContain("/tmp/");
+        } finally {
+            tunnel.destroy();
+            tunnel.waitFor(5, TimeUnit.SECONDS);
+        }
+        String mounts = lab.sh("ami-redis-1",
+                "docker inspect nats_nats_1 --format '{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}};{{end}}'");
+        assertThat(mounts).contains("volume nats_nats-data /data/jetstream;");
+    }
+
+    @Test
+    @Order(5)
+    void job2226AWorkerWithoutNatsUrlConnectsToLocalhostAndProcessesNothingUntilItGetsOne() {
+        String worker = "ami-worker-2";
+        // The app's side queues the job: stream job_2226, consumer job-2226-consumer, max_deliver 2.
+        lab.sh(worker, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
+                + "infra-lab/worker:latest enqueue --job 2226 --tasks 5 --max-deliver 2");
+        // The worker host as production had it: the env file has other keys but no NATS_URL.
+        lab.put(worker, "~/ami-platform/.envs/.production/.django", "DJANGO_SECRET_KEY=not-infras\nDATABASE_URL=postgres://db/antenna\n");
+        lab.deploy(worker);
+        lab.sh(worker, "cd ~/ami-platform && docker-compose -f docker-compose.worker.yml up -d");
+        String logs = awaitLogs(worker, "celeryworker", "Connect call failed");
+        assertThat(logs).contains("Connect call failed ('127.0.0.1', 4222)").doesNotContain("processed task");
+        assertThat(status(worker)).contains("\"ack_floor_stream_seq\":0").contains("\"num_pending\":5");
+
+        // The fix: NATS_URL=nats://nats:4222 in the env file, the containers recreated.
+        lab.sh(worker, "echo NATS_URL=nats://nats:4222 >> ~/ami-platform/.envs/.production/.django"
+                + " && cd ~/ami-platform && docker-compose -f docker-compose.worker.yml up -d");
+        awaitStatus(worker, "\"ack_floor_stream_seq\":5");
+        String after = lab.sh(worker, "cd ~/ami-platform && docker-compose -f docker-compose.worker.yml logs --no-color");
+        assertThat(after).contains("Connected to NATS at nats://nats:4222").contains("Job 2226: processed task");
+    }
+
+    private String status(String host) {
+        return lab.sh(host, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
+                + "infra-lab/worker:latest status --job 2226");
+    }
+
+    private void awaitStatus(String host, String expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = status(host);
+            if (last.contains(expected)) {
+                return;
+            }
+            sleep(1000);
+        }
+        throw new AssertionError("job 2226 never reached " + expected + "; last status " + last);
+    }
+
+    private String awaitLogs(String host, String service, String expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String logs = "";
+        while (System.nanoTime() < deadline) {
+            logs = lab.sh(host, "cd ~/ami-platform && docker-compose -f docker-compose.worker.yml logs --no-color " + service);
+            if (logs.contains(expected)) {
+                return logs;
+            }
+            sleep(500);
+        }
+        throw new AssertionError(service + " on " + host + " never logged '" + expected + "':\n" + logs);
+    }
+
+    private void awaitHealthy(String host, String container) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String state = "";
+        while (System.nanoTime() < deadline) {
+            state = lab.sh(host, "docker inspect " + container + " --format '{{.State.Health.Status}}'").strip();
+            if (state.equals("healthy")) {
+                return;
+            }
+            sleep(500);
+        }
+        throw new AssertionError(container + " on " + host + " is " + state + ", not healthy");
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        Exception last = null;
+        for (int i = 0; i < 50; i++) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return r.body();
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no answer from " + url, last);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
