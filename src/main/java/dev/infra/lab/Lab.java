@@ -96,17 +96,20 @@ public final class Lab {
         out.println("Preparing images (built once, then reused) …");
         out.flush();
         LabImages images = new LabImages(docker, out, LabImages.defaultCacheDir());
-        images.ensure(LabImages.BASTION);
-        images.ensure(LabImages.HOST);
         Map<String, Path> archives = new LinkedHashMap<>();
-        for (LabPlan.LabHost h : plan.hosts()) {
-            for (String image : h.images()) {
-                if (!archives.containsKey(image)) {
-                    images.ensure(image);
-                    archives.put(image, images.archive(image));
+        // Labs started at the same time (tests, two terminals) build each image once, not twice.
+        images.exclusively(() -> {
+            images.ensure(LabImages.BASTION);
+            images.ensure(LabImages.HOST);
+            for (LabPlan.LabHost h : plan.hosts()) {
+                for (String image : h.images()) {
+                    if (!archives.containsKey(image)) {
+                        images.ensure(image);
+                        archives.put(image, images.archive(image));
+                    }
                 }
             }
-        }
+        });
         long imagesDone = System.nanoTime();
 
         ssh.ensureKeys(plan.hosts().stream().map(LabPlan.LabHost::name).toList());

@@ -68,6 +68,23 @@ public final class LabImages {
         return RECIPES.containsKey(image);
     }
 
+    /** Runs {@code work} holding a lock shared by every infra process on this machine. */
+    public void exclusively(Runnable work) {
+        try {
+            Files.createDirectories(cacheDir);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(cacheDir.resolve(".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                synchronized (LabImages.class) {
+                    try (java.nio.channels.FileLock ignored = channel.lock()) {
+                        work.run();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new LabException("cannot lock the lab image cache " + cacheDir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Makes sure {@code tag} (and its base) exists with the current recipe; builds what is missing. */
     public void ensure(String tag) {
         String baseHash = ensureBase();
