@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
                 ValidateCommand.class,
                 HostsCommand.class,
                 RenderCommand.class,
+                PlanCommand.class,
                 LabCommand.class,
                 AutoComplete.GenerateCompletion.class},
         footer = {"", "Exit codes: 0 success, 1 error (2 only where a flag such as --detailed-exitcode asks)."})

@@ -55,11 +55,15 @@ public final class Renderer {
     public HostState render(Inventory inv, Host host) {
         List<DesiredFile> files = new ArrayList<>();
         List<ManagedEnv> env = new ArrayList<>();
+        List<ComposeProject> projects = new ArrayList<>();
         if (host.has(Role.NATS)) {
             Map<String, Object> ctx = natsContext(inv, host);
             String dir = inv.nats().deployDir();
             files.add(new DesiredFile(join(dir, inv.nats().composeFile()), evaluate(NATS_COMPOSE, ctx), NATS_COMPOSE));
             files.add(new DesiredFile(join(dir, NATS_CONF_FILE), evaluate(NATS_CONF, ctx), NATS_CONF));
+            projects.add(new ComposeProject(ComposeProject.projectName(dir), dir, inv.nats().composeFile(),
+                    List.of(new ComposeProject.Service(inv.nats().serviceName(), 1)), List.of(),
+                    List.of(join(dir, NATS_CONF_FILE)), true));
         }
         for (Role role : List.of(Role.APP, Role.WORKER)) {
             if (!host.has(role) || inv.deployment(role).isEmpty()) {
@@ -71,8 +75,12 @@ public final class Renderer {
                     DEPLOYMENT_COMPOSE));
             String rendered = evaluate(MANAGED_ENV, ctx).strip() + "\n";
             env.add(new ManagedEnv(join(d.deployDir(), d.managedEnvFile()), EnvLines.entries(rendered), rendered));
+            List<ComposeProject.Service> services = d.services().values().stream()
+                    .map(s -> new ComposeProject.Service(s.name(), s.scale())).toList();
+            projects.add(new ComposeProject(ComposeProject.projectName(d.deployDir()), d.deployDir(), d.composeFile(),
+                    services, d.envFiles().stream().map(f -> join(d.deployDir(), f)).toList(), List.of(), false));
         }
-        return new HostState(host, List.copyOf(files), List.copyOf(env));
+        return new HostState(host, List.copyOf(files), List.copyOf(env), List.copyOf(projects));
     }
 
     private Map<String, Object> common(Inventory inv, Host host) {

@@ -1,0 +1,157 @@
+package dev.infra.fleet;
+
+import dev.infra.inventory.Host;
+import dev.infra.inventory.Inventory;
+import dev.infra.observe.ObservedHost;
+import dev.infra.observe.Observer;
+import dev.infra.plan.Plan;
+import dev.infra.plan.Planner;
+import dev.infra.render.DesiredFile;
+import dev.infra.render.HostState;
+import dev.infra.render.ManagedEnv;
+import dev.infra.render.Renderer;
+import dev.infra.secrets.SecretResolver;
+import dev.infra.secrets.SecretValues;
+import dev.infra.ssh.EndpointResolver;
+import dev.infra.ssh.ExecResult;
+import dev.infra.ssh.Remote;
+import dev.infra.ssh.SshException;
+import dev.infra.ssh.SshPool;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * The edge between the pure core and the hosts: renders the desired state, reads each host's
+ * state over one SSH connection per host (hosts in parallel, bounded), and plans.
+ */
+public final class Fleet implements AutoCloseable {
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Inventory inventory;
+    private final Map<String, HostState> desired;
+    private final SecretValues secrets;
+    private final SshPool pool = new SshPool();
+    private final EndpointResolver endpoints;
+    private final int parallel;
+
+    public Fleet(Inventory inventory, Renderer renderer, SecretResolver resolver, int parallel) {
+        this.inventory = inventory;
+        this.desired = renderer.render(inventory);
+        List<String> texts = new ArrayList<>();
+        for (HostState s : desired.values()) {
+            s.files().stream().map(DesiredFile::content).forEach(texts::add);
+            s.env().stream().map(ManagedEnv::entries).forEach(e -> texts.addAll(e.values()));
+        }
+        this.secrets = SecretValues.resolveAll(texts, resolver);
+        this.endpoints = new EndpointResolver(inventory);
+        this.parallel = Math.max(1, parallel);
+    }
+
+    public Inventory inventory() { return inventory; }
+    public SecretValues secrets() { return secrets; }
+    public HostState desired(String host) { return desired.get(host); }
+
+    public Remote remote(Host host) {
+        return pool.connect(endpoints.resolve(host));
+    }
+
+    /** What one host has, or why it could not be read. */
+    public record Observation(Host host, Optional<ObservedHost> state, Optional<String> error) {}
+
+    public List<Observation> observe(List<Host> hosts) {
+        return forEach(hosts, h -> {
+            try {
+                ExecResult r = remote(h).run(Observer.command(desired.get(h.name())), COMMAND_TIMEOUT);
+                if (!r.ok()) {
+                    return new Observation(h, Optional.empty(), Optional.of("reading its state failed: " + r.reason()));
+                }
+                return new Observation(h, Optional.of(Observer.parse(h.name(), r.stdout())), Optional.empty());
+            } catch (SshException e) {
+                return new Observation(h, Optional.empty(), Optional.of(e.getMessage()));
+            } catch (RuntimeException e) {
+                return new Observation(h, Optional.empty(), Optional.of(h.name() + ": " + e.getMessage()));
+            }
+        });
+    }
+
+    public Plan plan(List<Observation> observations) {
+        List<Plan.HostPlan> hosts = new ArrayList<>();
+        Map<String, String> fingerprints = new TreeMap<>();
+        for (Observation o : observations) {
+            Host h = o.host();
+            if (o.state().isPresent()) {
+                hosts.add(Planner.plan(desired.get(h.name()), o.state().get(), secrets, h.reachedHow()));
+                fingerprints.put(h.name(), fingerprint(o.state().get()));
+            } else {
+                hosts.add(new Plan.HostPlan(h.name(), h.roles().stream().map(r -> r.id()).toList(), h.reachedHow(),
+                        List.of(), List.of(), o.error()));
+            }
+        }
+        return new Plan(Plan.FORMAT_VERSION, inventory.file().toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                hosts, fingerprints);
+    }
+
+    /** A hash of everything the plan depended on, so a saved plan can tell that the host moved on. */
+    public String fingerprint(ObservedHost o) {
+        StringBuilder s = new StringBuilder();
+        new TreeMap<>(o.files()).forEach((p, c) -> s.append(p).append('\0').append(c.map(secrets::mask).orElse("<absent>")).append('\0'));
+        o.containers().forEach(c -> s.append(c.project()).append('/').append(c.service()).append('/').append(c.name())
+                .append('/').append(c.state()).append('/').append(secrets.mask(new TreeMap<>(c.env()).toString())).append('\0'));
+        s.append(o.pendingRestarts());
+        return sha256(s.toString());
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs {@code work} for every host, at most {@code parallel} at a time; results in host order. */
+    public <T> List<T> forEach(List<Host> hosts, Function<Host, T> work) {
+        if (hosts.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, hosts.size()));
+        try {
+            Map<Host, Future<T>> futures = new LinkedHashMap<>();
+            for (Host h : hosts) {
+                futures.put(h, pool.submit(() -> work.apply(h)));
+            }
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures.values()) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

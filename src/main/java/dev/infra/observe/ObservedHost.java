@@ -1,0 +1,23 @@
+package dev.infra.observe;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one host has now, read in a single round trip: the bytes of every file infra manages there
+ * (absent = empty), which compose it has, every container of its compose projects, and the restarts
+ * an interrupted apply left due.
+ */
+public record ObservedHost(String host, Map<String, Optional<String>> files, String compose,
+                           List<ObservedContainer> containers, Set<String> pendingRestarts) {
+
+    public Optional<String> file(String path) {
+        return files.getOrDefault(path, Optional.empty());
+    }
+
+    public List<ObservedContainer> containers(String project, String service) {
+        return containers.stream().filter(c -> c.project().equals(project) && c.service().equals(service)).toList();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.infra.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infra.render.ComposeProject;
+import dev.infra.render.HostState;
+import dev.infra.ssh.RemoteCommand;
+import dev.infra.ssh.Shell;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds the one command that reads a host's state, and parses what it prints. Files travel as
+ * base64 so any byte survives; containers as `docker inspect` JSON.
+ */
+public final class Observer {
+    public static final String STATE_DIR = "~/.infra";
+    public static final String PENDING = STATE_DIR + "/pending-restarts";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Observer() {}
+
+    /** Every path whose bytes the plan needs on this host. */
+    public static List<String> paths(HostState desired) {
+        Set<String> paths = new LinkedHashSet<>();
+        desired.files().forEach(f -> paths.add(f.path()));
+        desired.env().forEach(e -> paths.add(e.path()));
+        return List.copyOf(paths);
+    }
+
+    public static RemoteCommand command(HostState desired) {
+        StringBuilder s = new StringBuilder();
+        s.append("f() { printf '@@FILE %s\\n' \"$1\"; if [ -f \"$2\" ]; then base64 -w0 < \"$2\"; echo; else echo '@@ABSENT'; fi; }\n");
+        for (String path : paths(desired)) {
+            s.append("f ").append(Shell.quote(path)).append(' ').append(Shell.path(path)).append('\n');
+        }
+        s.append("printf '@@COMPOSE\\n'; if docker compose version >/dev/null 2>&1; then echo v2; ")
+                .append("elif command -v docker-compose >/dev/null 2>&1; then echo v1; else echo none; fi\n");
+        for (ComposeProject p : desired.projects()) {
+            s.append("printf '@@CONTAINERS %s\\n' ").append(Shell.quote(p.name())).append("; ")
+                    .append("ids=$(docker ps -aq --filter label=com.docker.compose.project=").append(Shell.quote(p.name()))
+                    .append(" 2>/dev/null); if [ -n \"$ids\" ]; then docker inspect $ids; else echo '[]'; fi\n");
+        }
+        s.append("printf '@@PENDING\\n'; cat ").append(Shell.path(PENDING)).append(" 2>/dev/null; printf '@@END\\n'\n");
+        return RemoteCommand.of("read the state of the host", s.toString());
+    }
+
+    public static ObservedHost parse(String host, String output) {
+        Map<String, Optional<String>> files = new LinkedHashMap<>();
+        List<ObservedContainer> containers = new ArrayList<>();
+        Set<String> pending = new LinkedHashSet<>();
+        String compose = "none";
+        String section = "";
+        String currentFile = null;
+        String project = null;
+        StringBuilder json = new StringBuilder();
+        for (String line : output.split("\n", -1)) {
+            if (line.startsWith("@@")) {
+                if (project != null) {
+                    containers.addAll(containers(project, json.toString()));
+                    project = null;
+                    json.setLength(0);
+                }
+                if (line.startsWith("@@FILE ")) {
+                    section = "file";
+                    currentFile = line.substring(7);
+                } else if (line.equals("@@ABSENT")) {
+                    files.put(currentFile, Optional.empty());
+                } else if (line.equals("@@COMPOSE")) {
+                    section = "compose";
+                } else if (line.startsWith("@@CONTAINERS ")) {
+                    section = "containers";
+                    project = line.substring(13);
+                } else if (line.equals("@@PENDING")) {
+                    section = "pending";
+                } else if (line.equals("@@END")) {
+                    section = "end";
+                }
+                continue;
+            }
+            switch (section) {
+                case "file" -> {
+                    if (currentFile != null && !files.containsKey(currentFile)) {
+                        files.put(currentFile, Optional.of(new String(Base64.getDecoder().decode(line.strip()), StandardCharsets.UTF_8)));
+                    }
+                }
+                case "compose" -> {
+                    if (!line.isBlank()) {
+                        compose = line.strip();
+                    }
+                }
+                case "containers" -> json.append(line).append('\n');
+                case "pending" -> {
+                    if (!line.isBlank()) {
+                        pending.add(line.strip());
+                    }
+                }
+                default -> { }
+            }
+        }
+        if (!"end".equals(section)) {
+            throw new IllegalStateException("the host's report ended early (section " + section + ")");
+        }
+        return new ObservedHost(host, files, compose, containers, pending);
+    }
+
+    private static List<ObservedContainer> containers(String project, String json) {
+        List<ObservedContainer> out = new ArrayList<>();
+        try {
+            for (JsonNode c : JSON.readTree(json)) {
+                JsonNode labels = c.path("Config").path("Labels");
+                Map<String, String> env = new LinkedHashMap<>();
+                for (JsonNode e : c.path("Config").path("Env")) {
+                    String kv = e.asText();
+                    int eq = kv.indexOf('=');
+                    if (eq > 0) {
+                        env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                }
+                JsonNode state = c.path("State");
+                out.add(new ObservedContainer(project,
+                        labels.path("com.docker.compose.service").asText(""),
+                        c.path("Name").asText("").replaceFirst("^/", ""),
+                        state.path("Status").asText(""),
+                        state.path("Health").path("Status").asText(""),
+                        c.path("RestartCount").asInt(0),
+                        env));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read docker inspect output for project " + project + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.infra.plan;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What `infra apply` would do, as plain data: the text view, the JSON view and the saved plan file
+ * all render this one model. Values of secrets never enter it (they are masked when planned).
+ *
+ * @param fingerprints per host, a hash of what was observed; a saved plan applies only while they hold
+ */
+public record Plan(String formatVersion, String inventory, String createdAt, List<HostPlan> hosts,
+                   Map<String, String> fingerprints) {
+    public static final String FORMAT_VERSION = "1.0";
+
+    public record HostPlan(String host, List<String> roles, String reach, List<FileChange> files,
+                           List<ServiceChange> services, Optional<String> error) {
+        public boolean hasChanges() {
+            return !files.isEmpty() || !services.isEmpty();
+        }
+    }
+
+    /** A managed file. For the shared env file, {@code env} lists the key changes and {@code diff} is empty. */
+    public record FileChange(String path, Action action, String diff, List<EnvChange> env) {
+        public boolean isEnv() {
+            return !env.isEmpty();
+        }
+    }
+
+    /** One managed key of an env file; values are shown masked when sensitive. */
+    public record EnvChange(String key, Action action, Optional<String> before, String after, boolean sensitive) {}
+
+    public record ServiceChange(String project, String service, Action action, String reason) {}
+
+    public record Summary(int add, int change, int remove) {
+        public boolean empty() {
+            return add + change + remove == 0;
+        }
+    }
+
+    public Summary summary() {
+        int add = 0;
+        int change = 0;
+        int remove = 0;
+        for (HostPlan h : hosts) {
+            for (FileChange f : h.files()) {
+                if (f.isEnv()) {
+                    for (EnvChange e : f.env()) {
+                        switch (e.action()) {
+                            case CREATE -> add++;
+                            case DELETE -> remove++;
+                            default -> change++;
+                        }
+                    }
+                } else {
+                    switch (f.action()) {
+                        case CREATE -> add++;
+                        case DELETE -> remove++;
+                        default -> change++;
+                    }
+                }
+            }
+            for (ServiceChange s : h.services()) {
+                switch (s.action()) {
+                    case CREATE -> add++;
+                    case DELETE -> remove++;
+                    default -> change++;
+                }
+            }
+        }
+        return new Summary(add, change, remove);
+    }
+
+    public boolean hasErrors() {
+        return hosts.stream().anyMatch(h -> h.error().isPresent());
+    }
+}

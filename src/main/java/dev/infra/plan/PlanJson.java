@@ -1,0 +1,131 @@
+package dev.infra.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.infra.plan.Plan.EnvChange;
+import dev.infra.plan.Plan.FileChange;
+import dev.infra.plan.Plan.HostPlan;
+import dev.infra.plan.Plan.ServiceChange;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The plan as JSON (`--json`, and the `--out` file): snake_case keys and a format_version, so
+ * scripts can rely on it. Reading it back gives the same {@link Plan}.
+ */
+public final class PlanJson {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private PlanJson() {}
+
+    public static String write(Plan plan, Map<String, String> extra) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format_version", plan.formatVersion());
+        root.put("inventory", plan.inventory());
+        root.put("created_at", plan.createdAt());
+        extra.forEach(root::put);
+        Plan.Summary s = plan.summary();
+        ObjectNode summary = root.putObject("summary");
+        summary.put("add", s.add());
+        summary.put("change", s.change());
+        summary.put("remove", s.remove());
+        summary.put("errors", (int) plan.hosts().stream().filter(h -> h.error().isPresent()).count());
+        ArrayNode hosts = root.putArray("hosts");
+        for (HostPlan h : plan.hosts()) {
+            ObjectNode n = hosts.addObject();
+            n.put("host", h.host());
+            h.roles().forEach(n.putArray("roles")::add);
+            n.put("reach", h.reach());
+            if (h.error().isPresent()) {
+                n.put("error", h.error().get());
+            } else {
+                n.putNull("error");
+            }
+            ArrayNode files = n.putArray("files");
+            for (FileChange f : h.files()) {
+                ObjectNode fn = files.addObject();
+                fn.put("path", f.path());
+                fn.put("action", id(f.action()));
+                fn.put("kind", f.isEnv() ? "env_entries" : "file");
+                fn.put("diff", f.diff());
+                ArrayNode env = fn.putArray("env");
+                for (EnvChange e : f.env()) {
+                    ObjectNode en = env.addObject();
+                    en.put("key", e.key());
+                    en.put("action", id(e.action()));
+                    if (e.before().isPresent()) {
+                        en.put("before", e.before().get());
+                    } else {
+                        en.putNull("before");
+                    }
+                    en.put("after", e.after());
+                    en.put("sensitive", e.sensitive());
+                }
+            }
+            ArrayNode services = n.putArray("services");
+            for (ServiceChange sc : h.services()) {
+                ObjectNode sn = services.addObject();
+                sn.put("project", sc.project());
+                sn.put("service", sc.service());
+                sn.put("action", id(sc.action()));
+                sn.put("reason", sc.reason());
+            }
+        }
+        ObjectNode fp = root.putObject("fingerprints");
+        new TreeMap<>(plan.fingerprints()).forEach(fp::put);
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode readTree(String json) throws IOException {
+        return JSON.readTree(json);
+    }
+
+    public static Plan read(JsonNode root) {
+        List<HostPlan> hosts = new ArrayList<>();
+        for (JsonNode n : root.path("hosts")) {
+            List<FileChange> files = new ArrayList<>();
+            for (JsonNode f : n.path("files")) {
+                List<EnvChange> env = new ArrayList<>();
+                for (JsonNode e : f.path("env")) {
+                    env.add(new EnvChange(e.path("key").asText(), action(e.path("action").asText()),
+                            e.path("before").isNull() ? Optional.empty() : Optional.of(e.path("before").asText()),
+                            e.path("after").asText(), e.path("sensitive").asBoolean()));
+                }
+                files.add(new FileChange(f.path("path").asText(), action(f.path("action").asText()), f.path("diff").asText(), env));
+            }
+            List<ServiceChange> services = new ArrayList<>();
+            for (JsonNode s : n.path("services")) {
+                services.add(new ServiceChange(s.path("project").asText(), s.path("service").asText(),
+                        action(s.path("action").asText()), s.path("reason").asText()));
+            }
+            List<String> roles = new ArrayList<>();
+            n.path("roles").forEach(r -> roles.add(r.asText()));
+            hosts.add(new HostPlan(n.path("host").asText(), roles, n.path("reach").asText(), files, services,
+                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText())));
+        }
+        Map<String, String> fingerprints = new TreeMap<>();
+        root.path("fingerprints").fields().forEachRemaining(e -> fingerprints.put(e.getKey(), e.getValue().asText()));
+        return new Plan(root.path("format_version").asText(), root.path("inventory").asText(),
+                root.path("created_at").asText(), hosts, fingerprints);
+    }
+
+    private static String id(Action a) {
+        return a.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Action action(String id) {
+        return Action.valueOf(id.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.infra.plan;
+
+import dev.infra.diag.Style;
+import dev.infra.plan.Plan.EnvChange;
+import dev.infra.plan.Plan.FileChange;
+import dev.infra.plan.Plan.HostPlan;
+import dev.infra.plan.Plan.ServiceChange;
+import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Terraform-style text: a legend, per host what changes and why, then the one-line summary. */
+public final class PlanTextView {
+    private final Style style;
+
+    public PlanTextView(Style style) {
+        this.style = style;
+    }
+
+    public void render(Plan plan, PrintWriter out) {
+        Plan.Summary summary = plan.summary();
+        for (HostPlan h : plan.hosts()) {
+            h.error().ifPresent(e -> out.println(style.red("Error: ") + e));
+        }
+        if (summary.empty()) {
+            if (!plan.hasErrors()) {
+                out.println(style.green("No changes.") + " The fleet matches the inventory.");
+            } else {
+                out.println("No changes on the hosts that could be read; the hosts above could not be checked.");
+            }
+            out.flush();
+            return;
+        }
+        Set<Action> used = EnumSet.noneOf(Action.class);
+        plan.hosts().forEach(h -> {
+            h.files().forEach(f -> {
+                used.add(f.action());
+                f.env().forEach(e -> used.add(e.action()));
+            });
+            h.services().forEach(s -> used.add(s.action()));
+        });
+        out.println("Resource actions are indicated with the following symbols:");
+        for (Action a : Action.values()) {
+            if (used.contains(a)) {
+                out.println(String.format("%5s %s", colour(a, a.symbol()), a.verb()));
+            }
+        }
+        out.println();
+        out.println("infra will perform the following actions:");
+        for (HostPlan h : plan.hosts()) {
+            if (!h.hasChanges()) {
+                continue;
+            }
+            out.println();
+            out.println(style.bold("  # " + h.host()) + " (" + String.join(", ", h.roles()) + ", " + h.reach() + ")");
+            for (FileChange f : h.files()) {
+                if (f.isEnv()) {
+                    out.println(String.format("%5s env file %s (managed keys only; every other line is kept)",
+                            colour(f.action(), f.action().symbol()), f.path()));
+                    for (EnvChange e : f.env()) {
+                        String line = e.action() == Action.CREATE ? "+ " + e.key() + "=" + e.after()
+                                : "~ " + e.key() + "=" + e.before().orElse("") + " -> " + e.after();
+                        out.println("        " + colour(e.action(), line));
+                    }
+                } else {
+                    out.println(String.format("%5s file %s", colour(f.action(), f.action().symbol()), f.path()));
+                    for (String line : f.diff().split("\n")) {
+                        if (line.isEmpty()) {
+                            continue;
+                        }
+                        String shown = line.startsWith("+") && !line.startsWith("+++") ? style.green(line)
+                                : line.startsWith("-") && !line.startsWith("---") ? style.red(line)
+                                : line.startsWith("@@") ? style.cyan(line) : line;
+                        out.println("        " + shown);
+                    }
+                }
+            }
+            for (ServiceChange s : h.services()) {
+                out.println(String.format("%5s service %s/%s (%s)", colour(s.action(), s.action().symbol()),
+                        s.project(), s.service(), s.reason()));
+            }
+        }
+        out.println();
+        out.println(style.bold("Plan: ") + summary.add() + " to add, " + summary.change() + " to change, "
+                + summary.remove() + " to remove.");
+        out.flush();
+    }
+
+    private String colour(Action a, String s) {
+        return switch (a) {
+            case CREATE -> style.green(s);
+            case DELETE -> style.red(s);
+            case REPLACE -> style.red(s);
+            default -> style.yellow(s);
+        };
+    }
+}

@@ -1,0 +1,173 @@
+package dev.infra.plan;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import dev.infra.observe.ObservedContainer;
+import dev.infra.observe.ObservedHost;
+import dev.infra.plan.Plan.EnvChange;
+import dev.infra.plan.Plan.FileChange;
+import dev.infra.plan.Plan.ServiceChange;
+import dev.infra.render.ComposeProject;
+import dev.infra.render.DesiredFile;
+import dev.infra.render.HostState;
+import dev.infra.render.ManagedEnv;
+import dev.infra.secrets.SecretValues;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Desired state + observed state → what must change on one host. Pure: no I/O, no clock; the same
+ * inputs always give the same plan. Secrets are compared revealed and shown masked.
+ */
+public final class Planner {
+    private Planner() {}
+
+    public static Plan.HostPlan plan(HostState desired, ObservedHost observed, SecretValues secrets, String reach) {
+        List<FileChange> files = new ArrayList<>();
+        for (DesiredFile f : desired.files()) {
+            fileChange(f.path(), f.content(), observed.file(f.path()), secrets).ifPresent(files::add);
+        }
+        Map<String, List<String>> changedEnvKeys = new LinkedHashMap<>();
+        for (ManagedEnv env : desired.env()) {
+            envChange(env, observed.file(env.path()), secrets).ifPresent(change -> {
+                files.add(change);
+                changedEnvKeys.put(env.path(), change.env().stream().map(EnvChange::key).toList());
+            });
+        }
+        List<ServiceChange> services = new ArrayList<>();
+        for (ComposeProject p : desired.projects()) {
+            services.addAll(services(p, desired, observed, files, changedEnvKeys, secrets));
+        }
+        return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(),
+                reach, List.copyOf(files), List.copyOf(services), Optional.empty());
+    }
+
+    static Optional<FileChange> fileChange(String path, String desired, Optional<String> observed, SecretValues secrets) {
+        String wanted = secrets.reveal(desired);
+        if (observed.isPresent() && observed.get().equals(wanted)) {
+            return Optional.empty();
+        }
+        String before = observed.map(secrets::mask).orElse("");
+        String after = secrets.mask(wanted);
+        Action action = observed.isPresent() ? Action.UPDATE : Action.CREATE;
+        return Optional.of(new FileChange(path, action, unifiedDiff(path, observed.isPresent() ? before : null, after), List.of()));
+    }
+
+    static Optional<FileChange> envChange(ManagedEnv env, Optional<String> observed, SecretValues secrets) {
+        Map<String, String> current = observed.map(EnvFile::values).orElse(Map.of());
+        List<EnvChange> changes = new ArrayList<>();
+        Map<String, String> revealed = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : env.entries().entrySet()) {
+            String wanted = secrets.reveal(e.getValue());
+            revealed.put(e.getKey(), wanted);
+            String now = current.get(e.getKey());
+            if (wanted.equals(now)) {
+                continue;
+            }
+            boolean sensitive = secrets.isSensitive(e.getValue());
+            Optional<String> before = Optional.ofNullable(now).map(v -> sensitive ? "(sensitive)" : secrets.mask(v));
+            String after = sensitive ? "(sensitive)" : e.getValue();
+            changes.add(new EnvChange(e.getKey(), now == null ? Action.CREATE : Action.UPDATE, before, after, sensitive));
+        }
+        // Duplicated lines of a managed key are rewritten too; that alone is a (quiet) update.
+        String merged = EnvFile.merge(observed, revealed);
+        if (changes.isEmpty() && observed.isPresent() && observed.get().equals(merged)) {
+            return Optional.empty();
+        }
+        if (changes.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new FileChange(env.path(), observed.isPresent() ? Action.UPDATE : Action.CREATE, "", List.copyOf(changes)));
+    }
+
+    private static List<ServiceChange> services(ComposeProject p, HostState desired, ObservedHost observed,
+                                                List<FileChange> files, Map<String, List<String>> changedEnvKeys,
+                                                SecretValues secrets) {
+        boolean composeChanged = files.stream().anyMatch(f -> f.path().equals(p.composePath()));
+        List<String> envKeys = new ArrayList<>();
+        p.envFiles().forEach(f -> envKeys.addAll(changedEnvKeys.getOrDefault(f, List.of())));
+        boolean reloadOnly = p.nats() && !composeChanged
+                && files.stream().anyMatch(f -> p.reloadableConfig().contains(f.path()));
+        Map<String, String> managed = new LinkedHashMap<>();
+        p.envFiles().forEach(f -> desired.envFor(f).ifPresent(e -> e.entries().forEach((k, v) -> managed.put(k, secrets.reveal(v)))));
+        List<ServiceChange> out = new ArrayList<>();
+        for (ComposeProject.Service s : p.services()) {
+            if (s.scale() == 0) {
+                continue;
+            }
+            List<ObservedContainer> containers = observed.containers(p.name(), s.name());
+            long running = containers.stream().filter(ObservedContainer::running).count();
+            String reason;
+            Action action;
+            if (containers.isEmpty()) {
+                action = Action.CREATE;
+                reason = "not running";
+            } else if (composeChanged) {
+                action = Action.REPLACE;
+                reason = "compose file changed";
+            } else if (!envKeys.isEmpty()) {
+                action = Action.REPLACE;
+                reason = String.join(", ", envKeys) + " changed in the env file";
+            } else if (reloadOnly && s.name().equals(p.services().get(0).name())) {
+                action = Action.RELOAD;
+                reason = "nats.conf changed: reload (SIGHUP), no restart";
+            } else if (running < s.scale()) {
+                action = Action.START;
+                reason = running + " of " + s.scale() + " running";
+            } else if (staleEnvironment(containers, managed).isPresent()) {
+                action = Action.REPLACE;
+                reason = "running with an old environment: " + staleEnvironment(containers, managed).get();
+            } else if (observed.pendingRestarts().contains(p.name() + "/" + s.name())) {
+                action = Action.REPLACE;
+                reason = "restart left due by an interrupted apply";
+            } else {
+                continue;
+            }
+            out.add(new ServiceChange(p.name(), s.name(), action, reason));
+        }
+        return out;
+    }
+
+    /** "NATS_URL missing" when a running container's environment lacks a managed value. */
+    static Optional<String> staleEnvironment(List<ObservedContainer> containers, Map<String, String> managed) {
+        for (ObservedContainer c : containers) {
+            for (Map.Entry<String, String> e : managed.entrySet()) {
+                String live = c.env().get(e.getKey());
+                if (live == null) {
+                    return Optional.of(e.getKey() + " missing in " + c.name());
+                }
+                if (!live.equals(e.getValue())) {
+                    return Optional.of(e.getKey() + " differs in " + c.name());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String unifiedDiff(String path, String before, String after) {
+        List<String> a = before == null ? List.of() : lines(before);
+        List<String> b = lines(after);
+        List<String> diff = UnifiedDiffUtils.generateUnifiedDiff(before == null ? "/dev/null" : path, path, a,
+                DiffUtils.diff(a, b), 3);
+        StringBuilder out = new StringBuilder();
+        for (String line : diff) {
+            out.append(line).append('\n');
+        }
+        if (before != null && !before.isEmpty() && !before.endsWith("\n") && after.endsWith("\n")) {
+            out.append("\\ (the old file had no newline at its end)\n");
+        }
+        return out.toString();
+    }
+
+    private static List<String> lines(String text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        return Arrays.asList(body.split("\n", -1));
+    }
+}

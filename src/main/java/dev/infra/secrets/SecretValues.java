@@ -1,0 +1,52 @@
+package dev.infra.secrets;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The resolved values of the secret references a run needs: {@link #reveal} is for bytes written to
+ * a host; {@link #mask} turns any value back into its reference before anything is shown or saved.
+ */
+public final class SecretValues {
+    private final Map<String, String> byReference;
+
+    public SecretValues(Map<String, String> byReference) {
+        this.byReference = Map.copyOf(byReference);
+    }
+
+    public static SecretValues none() {
+        return new SecretValues(Map.of());
+    }
+
+    /** Resolves every reference in {@code text} with {@code resolver}; unresolvable ones stay as they are. */
+    public static SecretValues resolveAll(Iterable<String> texts, SecretResolver resolver) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String text : texts) {
+            for (SecretRef ref : SecretRef.findAll(text)) {
+                resolver.resolve(ref).ifPresent(v -> values.put(ref.text(), v));
+            }
+        }
+        return new SecretValues(values);
+    }
+
+    public String reveal(String text) {
+        return SecretRef.replaceAll(text, ref -> byReference.getOrDefault(ref.text(), ref.text()));
+    }
+
+    public String mask(String text) {
+        String out = text;
+        // Longest first, so a value that contains another is masked whole.
+        for (Map.Entry<String, String> e : byReference.entrySet().stream()
+                .sorted(Comparator.comparingInt((Map.Entry<String, String> x) -> x.getValue().length()).reversed()).toList()) {
+            if (e.getValue().length() >= 3) {
+                out = out.replace(e.getValue(), e.getKey());
+            }
+        }
+        return out;
+    }
+
+    public boolean isSensitive(String desiredText) {
+        return SecretRef.containsAny(desiredText);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.infra.ssh;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.util.Base64;
+import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.common.KeyType;
+import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
+
+/**
+ * known_hosts verification as OpenSSH's StrictHostKeyChecking=yes: hashed entries, wildcards,
+ * @cert-authority and @revoked are honoured (sshj's parser); an unknown key and a changed key are
+ * both refused, and the refusal is remembered so the error can say exactly what to do.
+ */
+final class StrictKnownHosts extends OpenSSHKnownHosts {
+    private final Path file;
+    private volatile String rejection;
+
+    StrictKnownHosts(Path file) throws IOException {
+        super(ensureExists(file));
+        this.file = file;
+    }
+
+    private static File ensureExists(Path file) {
+        // A missing known_hosts means "nothing is trusted", not an error to crash on.
+        return file.toFile();
+    }
+
+    String rejection() {
+        return rejection;
+    }
+
+    @Override
+    protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
+        String type = KeyType.fromKey(key).toString();
+        rejection = "the host key of " + hostname + " is not in " + file + ": " + type + " " + fingerprint(key) + ".\n"
+                + "  Check that fingerprint out of band (e.g. `ssh-keygen -lf /etc/ssh/ssh_host_" + shortType(type)
+                + "_key.pub` on the host), then trust it with:\n"
+                + "    echo " + Shell.quote(hostname + " " + type + " " + base64(key)) + " >> " + Shell.quote(file.toString());
+        return false;
+    }
+
+    @Override
+    protected boolean hostKeyChangedAction(String hostname, PublicKey key) {
+        rejection = "WARNING: THE HOST KEY OF " + hostname + " HAS CHANGED (now " + KeyType.fromKey(key) + " "
+                + fingerprint(key) + ", pinned in " + file + ").\n"
+                + "  Someone could be intercepting the connection, or the host was rebuilt. Nothing was sent.\n"
+                + "  If the change is expected, remove the old entry with `ssh-keygen -R " + hostname + " -f " + file
+                + "` and pin the new key after checking it.";
+        return false;
+    }
+
+    static String fingerprint(PublicKey key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob(key));
+            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String base64(PublicKey key) {
+        return Base64.getEncoder().encodeToString(blob(key));
+    }
+
+    private static byte[] blob(PublicKey key) {
+        return new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
+    }
+
+    private static String shortType(String type) {
+        return type.contains("ed25519") ? "ed25519" : type.contains("ecdsa") ? "ecdsa" : "rsa";
+    }
+}
