@@ -16,6 +16,9 @@ import picocli.CommandLine.Mixin;
                 HostsCommand.class,
                 RenderCommand.class,
                 PlanCommand.class,
+                ApplyCommand.class,
+                DriftCommand.class,
+                LockCommand.class,
                 LabCommand.class,
                 AutoComplete.GenerateCompletion.class},
         footer = {"", "Exit codes: 0 success, 1 error (2 only where a flag such as --detailed-exitcode asks)."})

@@ -90,6 +90,16 @@ public final class Remote {
         }
     }
 
+    /** A loopback port forwarded to {@code host:port} as seen from this host; 0 picks a free port. */
+    public Forward forward(String host, int port, int localPort) {
+        try {
+            return new Forward(client, host, port, localPort);
+        } catch (IOException e) {
+            throw new SshException(endpoint.name(), "cannot forward 127.0.0.1:" + localPort + " to " + host + ":" + port
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     private static final class Drain extends Thread {
         private final InputStream in;
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();

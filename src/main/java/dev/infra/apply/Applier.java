@@ -1,0 +1,291 @@
+package dev.infra.apply;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.infra.fleet.Fleet;
+import dev.infra.fleet.Fleet.Observation;
+import dev.infra.inventory.Host;
+import dev.infra.inventory.Role;
+import dev.infra.observe.ObservedHost;
+import dev.infra.plan.Action;
+import dev.infra.plan.EnvFile;
+import dev.infra.plan.Plan;
+import dev.infra.plan.Plan.FileChange;
+import dev.infra.plan.Plan.HostPlan;
+import dev.infra.plan.Plan.ServiceChange;
+import dev.infra.render.ComposeProject;
+import dev.infra.render.DesiredFile;
+import dev.infra.render.HostState;
+import dev.infra.render.ManagedEnv;
+import dev.infra.ssh.ExecResult;
+import dev.infra.ssh.Remote;
+import dev.infra.ssh.RemoteCommand;
+import dev.infra.ssh.SshException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Makes a plan so: NATS hosts first (and waits until JetStream is healthy), then the other hosts in
+ * rolling batches, each host gated on its services running and its reach to NATS before the next
+ * batch. A host that fails is put back on its backups; too many failures stop the rollout.
+ */
+public final class Applier {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(90);
+
+    public record Options(String batch, int maxFail, String who, String command) {}
+
+    public record HostResult(String host, boolean ok, String detail) {}
+
+    private final Fleet fleet;
+    private final PrintWriter out;
+    private final Options options;
+
+    public Applier(Fleet fleet, PrintWriter out, Options options) {
+        this.fleet = fleet;
+        this.out = out;
+        this.options = options;
+    }
+
+    public List<HostResult> apply(Plan plan, List<Observation> observations) {
+        Map<String, ObservedHost> observed = new LinkedHashMap<>();
+        observations.forEach(o -> o.state().ifPresent(s -> observed.put(o.host().name(), s)));
+        List<Host> changing = new ArrayList<>();
+        Map<String, HostPlan> byHost = new LinkedHashMap<>();
+        for (HostPlan hp : plan.hosts()) {
+            if (hp.hasChanges()) {
+                byHost.put(hp.host(), hp);
+                changing.add(fleet.inventory().hosts().get(hp.host()));
+            }
+        }
+        List<HostResult> results = new ArrayList<>();
+        List<Host> nats = changing.stream().filter(h -> h.has(Role.NATS)).toList();
+        List<Host> rest = changing.stream().filter(h -> !h.has(Role.NATS)).toList();
+        for (Host h : nats) {
+            HostResult r = applyHost(h, byHost.get(h.name()), observed.get(h.name()));
+            results.add(r);
+            if (!r.ok()) {
+                out.println("Stopping: NATS must be healthy before anything that depends on it changes.");
+                return results;
+            }
+        }
+        int failed = 0;
+        List<List<Host>> batches = Batches.split(rest, options.batch());
+        for (int i = 0; i < batches.size(); i++) {
+            List<Host> batch = batches.get(i);
+            if (batches.size() > 1) {
+                out.println("Batch " + (i + 1) + "/" + batches.size() + ": " + batch.stream().map(Host::name).toList());
+                out.flush();
+            }
+            List<HostResult> batchResults = fleet.forEach(batch, h -> applyHost(h, byHost.get(h.name()), observed.get(h.name())));
+            results.addAll(batchResults);
+            failed += (int) batchResults.stream().filter(r -> !r.ok()).count();
+            if (failed > options.maxFail()) {
+                List<String> skipped = batches.subList(i + 1, batches.size()).stream().flatMap(List::stream).map(Host::name).toList();
+                if (!skipped.isEmpty()) {
+                    out.println("Stopping the rollout: " + failed + " host(s) failed (--max-fail " + options.maxFail()
+                            + "). Not touched: " + String.join(", ", skipped) + ".");
+                }
+                break;
+            }
+        }
+        out.flush();
+        return results;
+    }
+
+    private HostResult applyHost(Host host, HostPlan hp, ObservedHost observed) {
+        Instant start = Instant.now();
+        HostState desired = fleet.desired(host.name());
+        Remote remote = fleet.remote(host);
+        List<String> written = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        try {
+            Set<String> due = new LinkedHashSet<>();
+            hp.services().forEach(s -> due.add(s.project() + "/" + s.service()));
+            if (!due.isEmpty()) {
+                must(remote, HostCommands.markPending(due), null);
+            }
+            for (FileChange f : hp.files()) {
+                byte[] content = contentFor(f, desired, observed);
+                must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() ? "0600" : "0644"), content);
+                written.add(f.path());
+                done.add(f.action().symbol() + " " + f.path());
+                say(host, (f.isEnv() ? "updated managed keys in " : "wrote ") + f.path());
+            }
+            for (ComposeProject p : desired.projects()) {
+                List<ServiceChange> changes = hp.services().stream().filter(s -> s.project().equals(p.name())).toList();
+                if (changes.isEmpty()) {
+                    continue;
+                }
+                List<String> reload = names(changes, Action.RELOAD);
+                List<String> recreate = names(changes, Action.REPLACE);
+                List<String> toStart = new ArrayList<>(names(changes, Action.CREATE));
+                toStart.addAll(names(changes, Action.START));
+                for (String s : reload) {
+                    must(remote, HostCommands.reload(observed.compose(), p, s), null);
+                    say(host, "reloaded " + s + " (SIGHUP)");
+                }
+                if (!recreate.isEmpty()) {
+                    must(remote, HostCommands.up(observed.compose(), p, recreate, true), null);
+                    say(host, "recreated " + String.join(", ", recreate));
+                }
+                if (!toStart.isEmpty()) {
+                    must(remote, HostCommands.up(observed.compose(), p, toStart, false), null);
+                    say(host, "started " + String.join(", ", toStart));
+                }
+                changes.forEach(c -> done.add(c.action().symbol() + " service " + c.project() + "/" + c.service()));
+            }
+            Optional<String> unhealthy = gate(host, remote, desired);
+            if (unhealthy.isPresent()) {
+                throw new StepFailed(unhealthy.get());
+            }
+            remote.run(HostCommands.clearPending(), STEP_TIMEOUT);
+            audit(remote, host, done, "ok", start, null);
+            say(host, "healthy");
+            return new HostResult(host.name(), true, String.join("; ", done));
+        } catch (StepFailed | SshException e) {
+            String reason = e.getMessage();
+            say(host, "FAILED: " + reason);
+            String rollback = rollBack(host, remote, desired, observed, written);
+            try {
+                audit(remote, host, done, "failed", start, reason + "; " + rollback);
+            } catch (RuntimeException ignored) {
+                // the host may be unreachable; the local output still says what happened
+            }
+            return new HostResult(host.name(), false, reason + "; " + rollback);
+        }
+    }
+
+    /** Bytes to write: the rendered file, or for the shared env file the merge with what is there. */
+    private byte[] contentFor(FileChange f, HostState desired, ObservedHost observed) {
+        if (f.isEnv()) {
+            ManagedEnv env = desired.envFor(f.path()).orElseThrow();
+            Map<String, String> revealed = new LinkedHashMap<>();
+            env.entries().forEach((k, v) -> revealed.put(k, fleet.secrets().reveal(v)));
+            return EnvFile.merge(observed.file(f.path()), revealed).getBytes(StandardCharsets.UTF_8);
+        }
+        DesiredFile file = desired.files().stream().filter(d -> d.path().equals(f.path())).findFirst().orElseThrow();
+        return fleet.secrets().reveal(file.content()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** NATS hosts: JetStream healthy. Others: every service running and NATS reachable from the host. */
+    private Optional<String> gate(Host host, Remote remote, HostState desired) {
+        if (host.has(Role.NATS)) {
+            Optional<String> p = Health.natsProblem(remote, fleet.inventory().nats().monitorPort(), HEALTH_TIMEOUT);
+            if (p.isPresent()) {
+                return p;
+            }
+        }
+        long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            Observation o = fleet.observe(List.of(host)).get(0);
+            if (o.state().isEmpty()) {
+                return o.error();
+            }
+            last = notRunning(o.state().get(), desired);
+            if (last == null) {
+                break;
+            }
+            Health.sleep(1000);
+        }
+        if (last != null) {
+            return Optional.of(last);
+        }
+        if (host.has(Role.APP) || host.has(Role.WORKER)) {
+            String natsIp = fleet.inventory().hostsWith(Role.NATS).get(0).privateAddress().orElseThrow();
+            return Health.reachesNats(remote, natsIp, fleet.inventory().nats().clientPort(), Duration.ofSeconds(10));
+        }
+        return Optional.empty();
+    }
+
+    private static String notRunning(ObservedHost o, HostState desired) {
+        for (ComposeProject p : desired.projects()) {
+            for (ComposeProject.Service s : p.services()) {
+                if (s.scale() == 0) {
+                    continue;
+                }
+                long running = o.containers(p.name(), s.name()).stream().filter(c -> c.running()).count();
+                if (running < s.scale()) {
+                    return "service " + p.name() + "/" + s.name() + ": " + running + " of " + s.scale() + " running";
+                }
+            }
+        }
+        return null;
+    }
+
+    private String rollBack(Host host, Remote remote, HostState desired, ObservedHost observed, List<String> written) {
+        if (written.isEmpty()) {
+            return "nothing had been written";
+        }
+        try {
+            for (String path : written) {
+                must(remote, HostCommands.restore(path, observed.file(path).isPresent()), null);
+            }
+            for (ComposeProject p : desired.projects()) {
+                if (observed.file(p.composePath()).isPresent()) {
+                    remote.run(HostCommands.up(observed.compose(), p,
+                            p.services().stream().filter(s -> s.scale() > 0).map(ComposeProject.Service::name).toList(), false),
+                            STEP_TIMEOUT);
+                }
+            }
+            remote.run(HostCommands.clearPending(), STEP_TIMEOUT);
+            say(host, "rolled back to the previous files");
+            return "rolled back to the previous files";
+        } catch (RuntimeException e) {
+            return "ROLLBACK FAILED (" + e.getMessage() + "); the previous files are at <file>" + HostCommands.BACKUP_SUFFIX;
+        }
+    }
+
+    private void audit(Remote remote, Host host, List<String> done, String result, Instant start, String error) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("time", Instant.now().toString());
+        line.put("who", options.who());
+        line.put("command", options.command());
+        line.put("host", host.name());
+        line.put("result", result);
+        line.put("duration_ms", Duration.between(start, Instant.now()).toMillis());
+        done.forEach(line.putArray("changes")::add);
+        if (!line.has("changes")) {
+            line.putArray("changes");
+        }
+        if (error != null) {
+            line.put("error", error);
+        }
+        remote.run(HostCommands.audit(line.toString()), STEP_TIMEOUT);
+    }
+
+    private static void must(Remote remote, RemoteCommand command, byte[] stdin) {
+        ExecResult r = remote.run(command, stdin, STEP_TIMEOUT);
+        if (!r.ok()) {
+            throw new StepFailed(command.description() + " failed: " + r.reason());
+        }
+    }
+
+    private static List<String> names(List<ServiceChange> changes, Action action) {
+        return changes.stream().filter(c -> c.action() == action).map(ServiceChange::service).toList();
+    }
+
+    private void say(Host host, String what) {
+        synchronized (out) {
+            out.println("  " + host.name() + ": " + what);
+            out.flush();
+        }
+    }
+
+    static final class StepFailed extends RuntimeException {
+        StepFailed(String message) {
+            super(message);
+        }
+    }
+}

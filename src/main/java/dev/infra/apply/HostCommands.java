@@ -1,0 +1,85 @@
+package dev.infra.apply;
+
+import dev.infra.observe.Observer;
+import dev.infra.render.ComposeProject;
+import dev.infra.ssh.RemoteCommand;
+import dev.infra.ssh.Shell;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Every command apply sends to a host, built as data and quoted here; nothing else writes shell.
+ * Files are written as temp file → fsync → rename in the same directory, after copying the current
+ * version to {@code <file>.infra-bak}, so a host has either the old bytes or the new, never half.
+ */
+public final class HostCommands {
+    public static final String BACKUP_SUFFIX = ".infra-bak";
+    public static final String AUDIT_LOG = Observer.STATE_DIR + "/audit.log";
+
+    private HostCommands() {}
+
+    /** Writes stdin to {@code path} atomically; new files get {@code newMode}, existing ones keep theirs. */
+    public static RemoteCommand atomicWrite(String path, String newMode) {
+        String p = Shell.path(path);
+        return RemoteCommand.of("write " + path,
+                "set -eu\n"
+                        + "p=" + p + "\n"
+                        + "d=$(dirname \"$p\"); mkdir -p \"$d\"\n"
+                        + "t=$(mktemp \"$d/.infra-write.XXXXXX\")\n"
+                        + "trap 'rm -f \"$t\"' EXIT\n"
+                        + "cat > \"$t\"\n"
+                        + "if [ -e \"$p\" ]; then chmod --reference=\"$p\" \"$t\"; cp -p \"$p\" \"$p" + BACKUP_SUFFIX + "\"; "
+                        + "else chmod " + Shell.quote(newMode) + " \"$t\"; rm -f \"$p" + BACKUP_SUFFIX + "\"; fi\n"
+                        + "sync \"$t\" 2>/dev/null || sync\n"
+                        + "mv -f \"$t\" \"$p\"\n"
+                        + "trap - EXIT\n");
+    }
+
+    /** Puts the previous version back (or removes a file that did not exist before). */
+    public static RemoteCommand restore(String path, boolean existedBefore) {
+        String p = Shell.path(path);
+        return RemoteCommand.of("restore " + path, existedBefore
+                ? "set -eu\np=" + p + "\nmv -f \"$p" + BACKUP_SUFFIX + "\" \"$p\"\n"
+                : "set -eu\np=" + p + "\nrm -f \"$p\"\n");
+    }
+
+    public static String compose(String flavor, ComposeProject p) {
+        String tool = "v2".equals(flavor) ? "docker compose" : "docker-compose";
+        return "cd " + Shell.path(p.dir()) + " && " + tool + " -p " + Shell.quote(p.name()) + " -f " + Shell.quote(p.composeFile());
+    }
+
+    /** `up -d` for these services; {@code recreate} forces new containers even if compose sees no change. */
+    public static RemoteCommand up(String flavor, ComposeProject p, Collection<String> services, boolean recreate) {
+        return RemoteCommand.of((recreate ? "recreate " : "start ") + String.join(", ", services) + " (" + p.name() + ")",
+                compose(flavor, p) + " up -d" + (recreate ? " --force-recreate" : "") + " " + Shell.join(List.copyOf(services)) + " 2>&1");
+    }
+
+    /** nats-server rereads its config on SIGHUP: no restart, no dropped connections. */
+    public static RemoteCommand reload(String flavor, ComposeProject p, String service) {
+        return RemoteCommand.of("reload " + service + " (SIGHUP)", compose(flavor, p) + " kill -s SIGHUP " + Shell.quote(service) + " 2>&1");
+    }
+
+    public static RemoteCommand restart(String flavor, ComposeProject p, Collection<String> services) {
+        return RemoteCommand.of("restart " + String.join(", ", services),
+                compose(flavor, p) + " restart " + Shell.join(List.copyOf(services)) + " 2>&1");
+    }
+
+    /** Remembers restarts that are due, so a run that dies after writing files leaves them visible. */
+    public static RemoteCommand markPending(Collection<String> projectSlashService) {
+        StringBuilder lines = new StringBuilder();
+        projectSlashService.forEach(s -> lines.append(s).append('\n'));
+        return RemoteCommand.of("remember due restarts",
+                "mkdir -p " + Shell.path(Observer.STATE_DIR) + " && printf %s " + Shell.quote(lines.toString())
+                        + " >> " + Shell.path(Observer.PENDING));
+    }
+
+    public static RemoteCommand clearPending() {
+        return RemoteCommand.of("forget done restarts", "rm -f " + Shell.path(Observer.PENDING));
+    }
+
+    public static RemoteCommand audit(String jsonLine) {
+        return RemoteCommand.of("append to the audit log",
+                "mkdir -p " + Shell.path(Observer.STATE_DIR) + " && printf '%s\\n' " + Shell.quote(jsonLine)
+                        + " >> " + Shell.path(AUDIT_LOG));
+    }
+}

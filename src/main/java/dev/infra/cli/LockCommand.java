@@ -1,0 +1,65 @@
+package dev.infra.cli;
+
+import dev.infra.apply.FleetLock;
+import dev.infra.fleet.Fleet;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "lock", mixinStandardHelpOptions = true, description = "The fleet lock that keeps applies one at a time.",
+        subcommands = {LockCommand.Status.class, LockCommand.Release.class})
+final class LockCommand implements Runnable {
+    @ParentCommand
+    InfraCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    Fleet fleet() {
+        FleetOptions options = new FleetOptions();
+        options.parallel = 1;
+        return options.open(parent.global);
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Who holds the lock, since when, for what.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        LockCommand lock;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = lock.spec.commandLine().getOut();
+            try (Fleet f = lock.fleet()) {
+                FleetLock l = new FleetLock(f.remote(ApplyCommand.lockHost(f.inventory())));
+                out.println(l.status().map(s -> "Locked (" + l.where() + "): " + s).orElse("Not locked (" + l.where() + ")."));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true, description = "Remove the lock (when the run that took it is gone).")
+    static final class Release implements Callable<Integer> {
+        @ParentCommand
+        LockCommand lock;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = lock.spec.commandLine().getOut();
+            try (Fleet f = lock.fleet()) {
+                FleetLock l = new FleetLock(f.remote(ApplyCommand.lockHost(f.inventory())));
+                String was = l.status().orElse(null);
+                l.release();
+                out.println(was == null ? "Not locked." : "Released the lock held by " + was);
+                return ExitCodes.OK;
+            }
+        }
+    }
+}
