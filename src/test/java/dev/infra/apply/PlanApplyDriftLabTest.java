@@ -1,0 +1,276 @@
+package dev.infra.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.testing.Cli;
+import dev.infra.testing.LabExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * plan → apply → drift on the lab (real sshd behind a jump host, real Docker engines, real
+ * nats-server), through the CLI exactly as an operator runs it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlanApplyDriftLabTest {
+    @RegisterExtension
+    static LabExtension lab = new LabExtension();
+
+    static final String WORKER = "ami-worker-2";
+    static final String ENV = "~/ami-platform/.envs/.production/.django";
+
+    static Cli.Result infra(String... args) {
+        List<String> all = new ArrayList<>(List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates()));
+        all.addAll(List.of(lab.varArgs()));
+        all.addAll(List.of(args));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    static String compose(String host, String dir, String file, String args) {
+        return lab.sh(host, "cd " + dir + " && docker-compose -p " + dir.substring(dir.lastIndexOf('/') + 1) + " -f " + file + " " + args);
+    }
+
+    @Test
+    @Order(1)
+    void aFreshFleetIsBroughtUpAndThenPlansNoChanges() {
+        Cli.Result apply = infra("apply", "--yes");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(apply.out()).contains("Apply complete!").contains("ami-redis-1: healthy");
+        Cli.Result again = infra("plan", "--detailed-exitcode");
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        assertThat(again.out()).contains("No changes. The fleet matches the inventory.");
+        Cli.Result applyAgain = infra("apply", "--yes");
+        assertThat(applyAgain.out()).contains("No changes.");
+    }
+
+    @Test
+    @Order(2)
+    void job2226TheMissingNatsUrlIsPlannedOnThatHostOnlyAppliedAndTheWorkerThenProcessesTheJob() {
+        // Production's state: the env file lost NATS_URL and the containers run without it.
+        String owned = "# secrets owned by the app team\nDJANGO_SECRET_KEY=s3cr3t-not-infras\nDATABASE_URL=postgres://db/antenna\n";
+        lab.put(WORKER, ENV, owned);
+        compose(WORKER, "~/ami-platform", "docker-compose.worker.yml", "up -d --force-recreate");
+
+        Cli.Result plan = infra("plan", "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.all()).isEqualTo(2);
+        assertThat(plan.out()).contains("# ami-worker-2").doesNotContain("# ami-live").doesNotContain("# ami-redis-1")
+                .contains("+ NATS_URL=nats://nats:4222")
+                .contains("-/+ service ami-platform/celeryworker (NATS_URL changed in the env file)")
+                .contains("Plan: 1 to add, 2 to change, 0 to remove.")
+                .doesNotContain("s3cr3t");
+
+        Cli.Result apply = infra("apply", "--yes");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(lab.sh(WORKER, "cat " + ENV.replace("~", "$HOME"))).isEqualTo(owned + "NATS_URL=nats://nats:4222\n");
+
+        lab.sh(WORKER, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
+                + "infra-lab/worker:latest enqueue --job 2226 --tasks 4");
+        awaitStatus("2226", "\"ack_floor_stream_seq\":4");
+        Cli.Result after = infra("plan", "--detailed-exitcode");
+        assertThat(after.exitCode()).as(after.all()).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void everyLineOfTheEnvFileThatInfraDoesNotManageIsKeptByteForByte() {
+        // Comments, blank lines, CRLF, spacing, a duplicate managed key and no final newline.
+        String before = "# owned by the app team\r\nDJANGO_SECRET_KEY=a=b=c\r\n\r\n  SPACED = value  \nNATS_URL=nats://old:4222\n"
+                + "export NOT_A_KEY\nNATS_URL=nats://localhost:4222\nLAST=line-without-newline";
+        lab.put(WORKER, ENV, before);
+        Cli.Result apply = infra("apply", "--yes", "--limit", WORKER);
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        String after = lab.sh(WORKER, "cat " + ENV.replace("~", "$HOME"));
+        assertThat(after).isEqualTo(before.replace("NATS_URL=nats://old:4222", "NATS_URL=nats://nats:4222")
+                .replace("NATS_URL=nats://localhost:4222", "NATS_URL=nats://nats:4222"));
+        assertThat(lab.sh(WORKER, "cat " + ENV.replace("~", "$HOME") + ".infra-bak")).as("backup of the previous version").isEqualTo(before);
+    }
+
+    @Test
+    @Order(4)
+    void handEditsAreDriftNamingTheHostAndTheDifference() {
+        lab.sh("ami-redis-1", "echo '# tuned by hand' >> ~/nats/nats.conf");
+        lab.sh("ami-live", "sed -i 's#^NATS_URL=.*#NATS_URL=nats://localhost:4222#' ~/ami-platform/.envs/.production/.django");
+        // A container recreated with another environment, then the file put back: only the container drifts.
+        lab.sh(WORKER, "cd ~/ami-platform && cp .envs/.production/.django /tmp/env.keep"
+                + " && sed -i '/^NATS_URL=/d' .envs/.production/.django"
+                + " && docker-compose -p ami-platform -f docker-compose.worker.yml up -d --force-recreate celeryworker"
+                + " && cp /tmp/env.keep .envs/.production/.django");
+
+        Cli.Result drift = infra("drift");
+        assertThat(drift.exitCode()).as(drift.all()).isEqualTo(2);
+        assertThat(drift.out())
+                .contains("DRIFT ami-redis-1").contains("file ~/nats/nats.conf differs")
+                .contains("DRIFT ami-live").contains("NATS_URL is nats://localhost:4222, want nats://nats:4222")
+                .contains("DRIFT ami-worker-2").contains("celeryworker: running with an old environment: NATS_URL missing");
+        Cli.Result json = infra("drift", "--json");
+        assertThat(json.exitCode()).isEqualTo(2);
+        assertThat(json.out()).contains("\"format_version\" : \"1.0\"").contains("\"kind\" : \"drift\"");
+
+        // A nats.conf-only change is a reload, not a restart.
+        String startedBefore = lab.sh("ami-redis-1", "docker inspect nats_nats_1 --format '{{.State.StartedAt}}'");
+        Cli.Result plan = infra("plan", "--limit", "ami-redis-1");
+        assertThat(plan.out()).contains("~ service nats/nats (nats.conf changed: reload (SIGHUP), no restart)");
+        Cli.Result apply = infra("apply", "--yes");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(apply.out()).contains("reloaded nats (SIGHUP)");
+        assertThat(lab.sh("ami-redis-1", "docker inspect nats_nats_1 --format '{{.State.StartedAt}}'")).isEqualTo(startedBefore);
+        assertThat(infra("drift").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void aStaleSavedPlanIsRefused() throws IOException {
+        lab.sh("ami-live", "sed -i '/^NATS_URL=/d' ~/ami-platform/.envs/.production/.django");
+        Path planFile = lab.dir().resolve("fix.plan.json");
+        Cli.Result plan = infra("plan", "--out", planFile.toString());
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(Files.readString(planFile)).contains("\"format_version\" : \"1.0\"").contains("fingerprints");
+        lab.sh("ami-live", "echo EXTRA=1 >> ~/ami-platform/.envs/.production/.django");
+        Cli.Result stale = infra("apply", planFile.toString());
+        assertThat(stale.exitCode()).isEqualTo(1);
+        assertThat(stale.err()).contains("the saved plan is stale: ami-live changed since it was planned");
+        assertThat(lab.sh("ami-live", "grep -c NATS_URL ~/ami-platform/.envs/.production/.django || true").strip()).isEqualTo("0");
+
+        Cli.Result fresh = infra("plan", "--out", planFile.toString());
+        assertThat(fresh.exitCode()).isZero();
+        Cli.Result apply = infra("apply", planFile.toString());
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+    }
+
+    @Test
+    @Order(6)
+    void aSecondApplyIsRefusedNamingTheLockHolder() {
+        lab.sh("ami-cc", "mkdir -p ~/.infra/lock && echo '{\"who\":\"alice@laptop\",\"command\":\"infra apply\"}' > ~/.infra/lock/info");
+        lab.sh(WORKER, "sed -i '/^NATS_URL=/d' " + ENV.replace("~", "$HOME"));
+        Cli.Result refused = infra("apply", "--yes");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("locked by another apply").contains("alice@laptop").contains("infra lock release");
+        assertThat(lab.sh(WORKER, "grep -c NATS_URL " + ENV.replace("~", "$HOME") + " || true").strip()).isEqualTo("0");
+        assertThat(infra("lock", "status").out()).contains("alice@laptop");
+        assertThat(infra("lock", "release").out()).contains("Released");
+        assertThat(infra("apply", "--yes").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void aRestartThatWasDueButNotDoneIsRememberedAndDone() {
+        lab.sh(WORKER, "mkdir -p ~/.infra && echo ami-platform/celeryworker > ~/.infra/pending-restarts");
+        Cli.Result plan = infra("plan", "--limit", "worker");
+        assertThat(plan.out()).contains("celeryworker (restart left due by an interrupted apply)");
+        assertThat(infra("apply", "--yes").exitCode()).isZero();
+        assertThat(lab.sh(WORKER, "test -e ~/.infra/pending-restarts && echo left || echo gone").strip()).isEqualTo("gone");
+        String audit = lab.sh(WORKER, "cat ~/.infra/audit.log");
+        assertThat(audit.lines().count()).isGreaterThanOrEqualTo(4);
+        assertThat(audit).contains("\"result\":\"ok\"").contains("\"who\":");
+    }
+
+    @Test
+    @Order(8)
+    void aFailedHostIsPutBackOnItsBackupsAndTheRunCanBeRepeated() throws IOException {
+        // An inventory whose worker image does not exist: the worker host cannot come up healthy.
+        Path broken = lab.dir().resolve("broken.yml");
+        Files.writeString(broken, Files.readString(Path.of(Cli.inventory("lab.yml")))
+                .replace("lab_dir: ../.lab", "lab_dir: " + lab.dir())
+                .replace("      celeryworker_ml:\n        scale: 2", "      celeryworker_ml:\n        scale: 2\n        image: infra-lab/missing:never"));
+        String before = lab.sh(WORKER, "cat ~/ami-platform/docker-compose.worker.yml");
+        List<String> args = new ArrayList<>(List.of("-i", broken.toString(), "--templates", Cli.templates()));
+        args.addAll(List.of(lab.varArgs()).subList(2, lab.varArgs().length));
+        args.addAll(List.of("apply", "--yes", "--limit", "worker"));
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains("ami-worker-2: FAILED").contains("rolled back to the previous files").contains("Apply failed");
+        assertThat(lab.sh(WORKER, "cat ~/ami-platform/docker-compose.worker.yml")).isEqualTo(before);
+        assertThat(infra("plan", "--detailed-exitcode").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(9)
+    void jetStreamInTmpIsPlannedAppliedAndMessagesThenSurviveARestart() {
+        // The production mistake: a hand-managed compose with JetStream in the container's /tmp.
+        lab.put("ami-redis-1", "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
+                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
+        compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate");
+        assertThat(lab.sh("ami-redis-1", "sleep 1; curl -s http://127.0.0.1:8222/jsz")).contains("/tmp/nats/jetstream");
+
+        Cli.Result plan = infra("plan", "--limit", "nats");
+        assertThat(plan.out()).contains("~ file ~/nats/docker-compose.yml").contains("+      - \"nats-data:/data/jetstream\"")
+                .contains("-/+ service nats/nats (compose file changed)");
+        Cli.Result apply = infra("apply", "--yes");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(lab.sh("ami-redis-1", "curl -s http://127.0.0.1:8222/jsz")).contains("/data/jetstream/jetstream");
+
+        lab.sh(WORKER, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
+                + "infra-lab/worker:latest enqueue --job 9001 --tasks 3");
+        awaitStatus("9001", "\"delivered_stream_seq\":3");
+        // Not just a restart (a container's own /tmp survives that): a brand-new container.
+        compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate");
+        awaitStatus("9001", "\"ack_floor_stream_seq\":3");
+    }
+
+    @Test
+    @Order(10)
+    void unknownAndChangedHostKeysAreRefusedAndNothingIsWritten() throws IOException {
+        lab.put(WORKER, ENV, "DJANGO_SECRET_KEY=kept\n");
+        String envBefore = lab.sh(WORKER, "cat " + ENV.replace("~", "$HOME"));
+        List<String> pinned = Files.readAllLines(lab.lab().ssh().knownHosts());
+        String workerLine = pinned.stream().filter(l -> l.startsWith("ami-worker-2 ")).findFirst().orElseThrow();
+        String liveKey = pinned.stream().filter(l -> l.startsWith("ami-live ")).findFirst().orElseThrow().split(" ", 2)[1];
+
+        // Unknown: the worker's key is not pinned at all.
+        Cli.Result unknown = withKnownHosts("unknown", pinned.stream().filter(l -> !l.equals(workerLine)).toList(), "apply", "--yes");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.all()).contains("ami-worker-2").contains("is not in").containsPattern("SHA256:[A-Za-z0-9+/]{43}")
+                .contains("echo 'ami-worker-2 ssh-ed25519 ").contains(">> ").doesNotContain("Exception");
+
+        // Changed: the name is pinned to another key.
+        Cli.Result changed = withKnownHosts("changed", pinned.stream().map(l -> l.equals(workerLine) ? "ami-worker-2 " + liveKey : l).toList(),
+                "apply", "--yes");
+        assertThat(changed.exitCode()).isEqualTo(1);
+        assertThat(changed.all()).contains("HOST KEY OF ami-worker-2 HAS CHANGED").contains("Nothing was sent");
+
+        assertThat(lab.sh(WORKER, "cat " + ENV.replace("~", "$HOME"))).as("nothing written").isEqualTo(envBefore);
+        assertThat(infra("apply", "--yes").exitCode()).isZero();
+    }
+
+    /** Runs infra with a lab directory whose known_hosts holds {@code lines} (same key, same hosts). */
+    static Cli.Result withKnownHosts(String name, List<String> lines, String... command) throws IOException {
+        Path dir = Files.createDirectories(lab.dir().resolve(name));
+        Files.copy(lab.lab().ssh().identity(), dir.resolve("id_ed25519"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(dir.resolve("known_hosts"), lines);
+        List<String> args = new ArrayList<>(List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates()));
+        for (String v : lab.varArgs()) {
+            args.add(v.startsWith("lab_dir=") ? "lab_dir=" + dir : v);
+        }
+        args.addAll(List.of(command));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    static void awaitStatus(String job, String expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            var r = lab.ssh().run(WORKER, java.time.Duration.ofSeconds(30), "docker run --rm --add-host nats:" + lab.natsIp()
+                    + " -e NATS_URL=nats://nats:4222 infra-lab/worker:latest status --job " + job);
+            last = r.output();
+            if (last.contains(expected)) {
+                return;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("job " + job + " never reached " + expected + "; last: " + last);
+    }
+}
