@@ -1,0 +1,199 @@
+package dev.infra.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.inventory.Host;
+import dev.infra.inventory.Role;
+import dev.infra.inventory.SshTarget;
+import dev.infra.observe.ObservedContainer;
+import dev.infra.observe.ObservedHost;
+import dev.infra.render.ComposeProject;
+import dev.infra.render.DesiredFile;
+import dev.infra.render.HostState;
+import dev.infra.render.ManagedEnv;
+import dev.infra.secrets.SecretValues;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The planner is pure: every case is desired + observed in, plan out, no lab needed. */
+class PlannerTest {
+    static final String COMPOSE = "~/ami-platform/docker-compose.worker.yml";
+    static final String ENV = "~/ami-platform/.envs/.production/.django";
+    static final String NATS_COMPOSE = "~/nats/docker-compose.yml";
+    static final String NATS_CONF = "~/nats/nats.conf";
+
+    static final Host WORKER = new Host("w1", Optional.of("10.0.0.7"), Optional.of("10.0.0.7"), List.of(Role.WORKER),
+            Optional.of("bastion"), new SshTarget(Optional.empty(), Optional.of("root"), 22, Optional.empty(), "kh", "cfg", Duration.ofSeconds(5)));
+    static final Host NATS = new Host("n1", Optional.of("10.0.0.5"), Optional.of("10.0.0.5"), List.of(Role.NATS),
+            Optional.of("bastion"), WORKER.ssh());
+
+    static HostState worker(String composeText, Map<String, String> managed) {
+        ComposeProject p = new ComposeProject("ami-platform", "~/ami-platform", "docker-compose.worker.yml",
+                List.of(new ComposeProject.Service("celeryworker", 1), new ComposeProject.Service("django", 0),
+                        new ComposeProject.Service("celeryworker_ml", 2)), List.of(ENV), List.of(), false);
+        return new HostState(WORKER, List.of(new DesiredFile(COMPOSE, composeText, "t")),
+                List.of(new ManagedEnv(ENV, new LinkedHashMap<>(managed), "")), List.of(p));
+    }
+
+    static HostState nats() {
+        ComposeProject p = new ComposeProject("nats", "~/nats", "docker-compose.yml",
+                List.of(new ComposeProject.Service("nats", 1)), List.of(), List.of(NATS_CONF), true);
+        return new HostState(NATS, List.of(new DesiredFile(NATS_COMPOSE, "compose\n", "t"), new DesiredFile(NATS_CONF, "conf\n", "t")),
+                List.of(), List.of(p));
+    }
+
+    static ObservedContainer container(String project, String service, int n, String state, Map<String, String> env) {
+        return new ObservedContainer(project, service, project + "_" + service + "_" + n, state, "", 0, env);
+    }
+
+    static List<ObservedContainer> healthyWorkers(Map<String, String> env) {
+        return List.of(container("ami-platform", "celeryworker", 1, "running", env),
+                container("ami-platform", "celeryworker_ml", 1, "running", env),
+                container("ami-platform", "celeryworker_ml", 2, "running", env));
+    }
+
+    static ObservedHost observed(Map<String, String> files, List<ObservedContainer> containers, Set<String> pending) {
+        Map<String, Optional<String>> f = new LinkedHashMap<>();
+        files.forEach((k, v) -> f.put(k, Optional.ofNullable(v)));
+        return new ObservedHost("w1", f, "v1", containers, pending);
+    }
+
+    static Plan.HostPlan plan(HostState desired, ObservedHost observed) {
+        return Planner.plan(desired, observed, SecretValues.none(), "via bastion");
+    }
+
+    static final Map<String, String> URL = Map.of("NATS_URL", "nats://nats:4222");
+
+    @Test
+    void aConvergedHostHasNoChanges() {
+        Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "A=1\nNATS_URL=nats://nats:4222\n"),
+                healthyWorkers(Map.of("NATS_URL", "nats://nats:4222", "A", "1")), Set.of()));
+        assertThat(p.hasChanges()).isFalse();
+    }
+
+    @Test
+    void job2226MissingNatsUrlIsAnEnvAdditionAndARecreateOfEveryRunningService() {
+        Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "A=1\n"), healthyWorkers(Map.of("A", "1")), Set.of()));
+        assertThat(p.files()).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo(ENV);
+            assertThat(f.env()).containsExactly(new Plan.EnvChange("NATS_URL", Action.CREATE, Optional.empty(), "nats://nats:4222", false));
+        });
+        assertThat(p.services()).extracting(Plan.ServiceChange::service, Plan.ServiceChange::action)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("celeryworker", Action.REPLACE),
+                        org.assertj.core.groups.Tuple.tuple("celeryworker_ml", Action.REPLACE));
+        assertThat(p.services().get(0).reason()).isEqualTo("NATS_URL changed in the env file");
+    }
+
+    @Test
+    void aScaleZeroServiceIsNeverStarted() {
+        Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "NATS_URL=nats://nats:4222\n"), List.of(), Set.of()));
+        assertThat(p.services()).extracting(Plan.ServiceChange::service).containsExactly("celeryworker", "celeryworker_ml")
+                .doesNotContain("django");
+        assertThat(p.services()).allSatisfy(s -> assertThat(s.action()).isEqualTo(Action.CREATE));
+    }
+
+    @Test
+    void aChangedValueIsAnUpdateShowingBeforeAndAfter() {
+        Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "NATS_URL=nats://localhost:4222\n"),
+                healthyWorkers(Map.of("NATS_URL", "nats://localhost:4222")), Set.of()));
+        assertThat(p.files().get(0).env()).containsExactly(
+                new Plan.EnvChange("NATS_URL", Action.UPDATE, Optional.of("nats://localhost:4222"), "nats://nats:4222", false));
+    }
+
+    @Test
+    void aContainerRunningWithAnOldEnvironmentIsRecreatedEvenWhenTheFileIsRight() {
+        Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "NATS_URL=nats://nats:4222\n"),
+                healthyWorkers(Map.of()), Set.of()));
+        assertThat(p.files()).isEmpty();
+        assertThat(p.services()).hasSize(2).allSatisfy(s -> {
+            assertThat(s.action()).isEqualTo(Action.REPLACE);
+            assertThat(s.reason()).startsWith("running with an old environment: NATS_URL missing in ami-platform_");
+        });
+    }
+
+    @Test
+    void aComposeChangeIsAnUpdateWithAUnifiedDiffAndRecreates() {
+        Plan.HostPlan p = plan(worker("a\nb\nc\n", URL), observed(Map.of(COMPOSE, "a\nB\nc\n", ENV, "NATS_URL=nats://nats:4222\n"),
+                healthyWorkers(URL), Set.of()));
+        assertThat(p.files()).singleElement().satisfies(f -> {
+            assertThat(f.action()).isEqualTo(Action.UPDATE);
+            assertThat(f.diff()).contains("--- " + COMPOSE, "+++ " + COMPOSE, "@@ -1,3 +1,3 @@", "-B\n", "+b\n", " a\n");
+        });
+        assertThat(p.services()).allSatisfy(s -> assertThat(s.reason()).isEqualTo("compose file changed"));
+    }
+
+    @Test
+    void aMissingFileIsACreateDiffedAgainstDevNull() {
+        Plan.HostPlan p = plan(worker("a\n", URL), observed(Map.of(ENV, "NATS_URL=nats://nats:4222\n"), healthyWorkers(URL), Set.of()));
+        assertThat(p.files().get(0).action()).isEqualTo(Action.CREATE);
+        assertThat(p.files().get(0).diff()).contains("--- /dev/null").contains("+a");
+    }
+
+    @Test
+    void aStoppedContainerIsStarted() {
+        List<ObservedContainer> c = List.of(container("ami-platform", "celeryworker", 1, "exited", URL),
+                container("ami-platform", "celeryworker_ml", 1, "running", URL), container("ami-platform", "celeryworker_ml", 2, "running", URL));
+        Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "NATS_URL=nats://nats:4222\n"), c, Set.of()));
+        assertThat(p.services()).singleElement().satisfies(s -> {
+            assertThat(s.action()).isEqualTo(Action.START);
+            assertThat(s.reason()).isEqualTo("0 of 1 running");
+        });
+    }
+
+    @Test
+    void aRestartLeftDueByAnInterruptedApplyIsDone() {
+        Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "NATS_URL=nats://nats:4222\n"),
+                healthyWorkers(URL), Set.of("ami-platform/celeryworker")));
+        assertThat(p.services()).singleElement().satisfies(s -> assertThat(s.reason()).contains("interrupted apply"));
+    }
+
+    @Test
+    void aNatsConfOnlyChangeIsAReloadNotARestart() {
+        ObservedHost o = new ObservedHost("n1", Map.of(NATS_COMPOSE, Optional.of("compose\n"), NATS_CONF, Optional.of("old\n")), "v1",
+                List.of(container("nats", "nats", 1, "running", Map.of())), Set.of());
+        Plan.HostPlan p = plan(nats(), o);
+        assertThat(p.services()).singleElement().satisfies(s -> assertThat(s.action()).isEqualTo(Action.RELOAD));
+    }
+
+    @Test
+    void aNatsComposeChangeRecreatesNats() {
+        ObservedHost o = new ObservedHost("n1", Map.of(NATS_COMPOSE, Optional.of("old\n"), NATS_CONF, Optional.of("conf\n")), "v1",
+                List.of(container("nats", "nats", 1, "running", Map.of())), Set.of());
+        assertThat(plan(nats(), o).services()).singleElement().satisfies(s -> assertThat(s.action()).isEqualTo(Action.REPLACE));
+    }
+
+    @Test
+    void secretsAreComparedRevealedAndShownMasked() {
+        SecretValues secrets = new SecretValues(Map.of("${env:NATS_PASSWORD}", "hunter22"));
+        HostState desired = worker("password: ${env:NATS_PASSWORD}\n", Map.of("NATS_URL", "nats://app:${env:NATS_PASSWORD}@nats:4222"));
+        ObservedHost same = observed(Map.of(COMPOSE, "password: hunter22\n", ENV, "NATS_URL=nats://app:hunter22@nats:4222\n"),
+                healthyWorkers(Map.of("NATS_URL", "nats://app:hunter22@nats:4222")), Set.of());
+        assertThat(Planner.plan(desired, same, secrets, "").hasChanges()).isFalse();
+
+        ObservedHost old = observed(Map.of(COMPOSE, "password: oldpass1\n", ENV, "NATS_URL=nats://app:oldpass1@nats:4222\n"),
+                healthyWorkers(Map.of()), Set.of());
+        Plan.HostPlan p = Planner.plan(desired, old, secrets, "");
+        String shown = PlanJson.write(new Plan("1.0", "i", "t", List.of(p), Map.of()), Map.of());
+        assertThat(shown).doesNotContain("hunter22").contains("${env:NATS_PASSWORD}").contains("(sensitive)");
+    }
+
+    @Test
+    void theSummaryCountsWhatATerraformUserExpects() {
+        Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "A=1\n"), healthyWorkers(Map.of()), Set.of()));
+        Plan plan = new Plan("1.0", "i", "t", List.of(p), Map.of());
+        assertThat(plan.summary()).isEqualTo(new Plan.Summary(1, 2, 0));
+    }
+
+    @Test
+    void planJsonRoundTrips() throws Exception {
+        Plan.HostPlan p = plan(worker("a\n", URL), observed(Map.of(ENV, "A=1\n"), healthyWorkers(Map.of()), Set.of()));
+        Plan plan = new Plan("1.0", "inventory/lab.yml", "2026-01-01T00:00:00Z", List.of(p), Map.of("w1", "abc"));
+        Plan back = PlanJson.read(PlanJson.readTree(PlanJson.write(plan, Map.of())));
+        assertThat(back).isEqualTo(plan);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.infra.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Quoting is checked against a real sh: what goes in is exactly what the command sees. */
+class ShellTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "with space", "it's", "$HOME", "`id`", "a\"b", "semi;colon", "new\nline", "*", "", "-n", "\\back"})
+    void aQuotedArgumentReachesTheCommandUnchanged(String arg) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "printf %s " + Shell.quote(arg)).start();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(arg);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"~/ami-platform/.envs/.production/.django", "~/dir with space/f", "/etc/x"})
+    void homePathsExpandOnTheHostAndNothingElseDoes(String path) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "printf %s " + Shell.path(path)).start();
+        String expected = path.startsWith("~/") ? System.getenv("HOME") + path.substring(1) : path;
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void joinQuotesEachWord() {
+        assertThat(Shell.join(List.of("up", "-d", "svc one"))).isEqualTo("up -d 'svc one'");
+    }
+}
