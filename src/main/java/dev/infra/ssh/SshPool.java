@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthPublickey;
 import java.util.concurrent.ConcurrentHashMap;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
@@ -72,16 +75,17 @@ public final class SshPool implements AutoCloseable {
                     + (jump == null ? "" : " (through " + jump.endpoint().name() + ")"), ex);
         }
         try {
-            List<KeyProvider> keys = keys(client, e);
-            if (keys.isEmpty()) {
-                throw new SshException(e.name(), "no private key to log in with: set ssh.identity_file in the inventory "
-                        + "or IdentityFile in your ssh config", null);
+            List<AuthMethod> methods = authMethods(client, e);
+            if (methods.isEmpty()) {
+                throw new SshException(e.name(), "no key to log in with: set ssh.identity_file in the inventory, "
+                        + "IdentityFile in your ssh config, or load a key into ssh-agent (SSH_AUTH_SOCK)", null);
             }
-            client.authPublickey(e.user(), keys);
+            client.auth(e.user(), methods);
         } catch (UserAuthException ex) {
             close(client);
-            throw new SshException(e.name(), "the server refused our key(s) for " + e.user() + " ("
-                    + e.identities() + "): check authorized_keys on the host and the user name", ex);
+            throw new SshException(e.name(), "the server refused our key(s) for " + e.user() + " (" + e.identities()
+                    + (SshAgent.fromEnvironment().isPresent() ? " and ssh-agent's" : "")
+                    + "): check authorized_keys on the host and the user name", ex);
         } catch (IOException ex) {
             close(client);
             throw new SshException(e.name(), "authentication failed: " + message(ex), ex);
@@ -99,14 +103,26 @@ public final class SshPool implements AutoCloseable {
         });
     }
 
-    private static List<KeyProvider> keys(SSHClient client, Endpoint e) throws IOException {
-        List<KeyProvider> keys = new ArrayList<>();
+    /** Key files first (as named for this host), then every key ssh-agent holds. */
+    private static List<AuthMethod> authMethods(SSHClient client, Endpoint e) throws IOException {
+        List<AuthMethod> methods = new ArrayList<>();
         for (Path identity : e.identities()) {
             if (Files.isReadable(identity)) {
-                keys.add(client.loadKeys(identity.toString(), PASSPHRASE));
+                KeyProvider key = client.loadKeys(identity.toString(), PASSPHRASE);
+                methods.add(new AuthPublickey(key));
             }
         }
-        return keys;
+        Optional<SshAgent> agent = SshAgent.fromEnvironment();
+        if (agent.isPresent()) {
+            try {
+                for (SshAgent.Identity id : agent.get().identities()) {
+                    methods.add(new AgentAuth(agent.get(), id));
+                }
+            } catch (IOException ignored) {
+                // an agent that does not answer is the same as no agent
+            }
+        }
+        return methods;
     }
 
     /** A key's passphrase: INFRA_SSH_PASSPHRASE, else a prompt on the terminal (never echoed). */

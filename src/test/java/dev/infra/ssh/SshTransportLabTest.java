@@ -1,0 +1,97 @@
+package dev.infra.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.testing.Cli;
+import dev.infra.testing.LabExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What operators rely on from OpenSSH, against the lab: ssh-agent, ssh_config aliases, dead hosts. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SshTransportLabTest {
+    @RegisterExtension
+    static LabExtension lab = new LabExtension();
+
+    static Cli.Result infra(Path inventory, String labDir, String... args) {
+        List<String> all = new ArrayList<>(List.of("-i", inventory.toString(), "--templates", Cli.templates()));
+        for (String v : lab.varArgs()) {
+            all.add(v.startsWith("lab_dir=") ? "lab_dir=" + labDir : v);
+        }
+        all.addAll(List.of(args));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    /** A lab directory with the pinned known_hosts (and ssh_config) but no private key in it. */
+    static Path keylessDir() throws IOException {
+        Path dir = Files.createDirectories(lab.dir().resolve("keyless"));
+        Files.copy(lab.lab().ssh().knownHosts(), dir.resolve("known_hosts"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return dir;
+    }
+
+    @Test
+    @Order(1)
+    void aKeyHeldOnlyBySshAgentLogsIn() throws Exception {
+        Path dir = keylessDir();
+        Path lab_yml = Path.of(Cli.inventory("lab.yml"));
+        Cli.Result without = infra(lab_yml, dir.toString(), "plan");
+        assertThat(without.exitCode()).isEqualTo(1);
+        assertThat(without.all()).contains("no key to log in with");
+
+        Path socket = lab.dir().resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 50 && !Files.exists(socket); i++) {
+                Thread.sleep(100);
+            }
+            ProcessBuilder add = new ProcessBuilder("ssh-add", lab.lab().ssh().identity().toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process p = add.start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(out).isZero();
+            System.setProperty("infra.ssh.auth_sock", socket.toString());
+            Cli.Result with = infra(lab_yml, dir.toString(), "plan");
+            assertThat(with.exitCode()).as(with.all()).isZero();
+            assertThat(with.out()).contains("# ami-worker-2").contains("Plan: ");
+        } finally {
+            System.clearProperty("infra.ssh.auth_sock");
+            agent.destroy();
+            agent.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aHostNamedByItsSshConfigAliasIsReachedThroughItsProxyJump() throws IOException {
+        Path inventory = lab.dir().resolve("alias.yml");
+        Files.writeString(inventory, Files.readString(Path.of(Cli.inventory("lab.yml")))
+                .replace("  ami-worker-2:\n    address: ami-worker-2\n", "  ami-worker-2:\n    ssh_alias: ami-worker-2\n"));
+        Cli.Result hosts = infra(inventory, lab.dir().toString(), "hosts");
+        assertThat(hosts.out()).contains("ssh_config alias 'ami-worker-2'");
+        Cli.Result plan = infra(inventory, lab.dir().toString(), "plan", "--limit", "ami-worker-2");
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("# ami-worker-2 (worker, ssh_config alias");
+    }
+
+    @Test
+    @Order(3)
+    void aDeadHostFailsFastAndAlone() {
+        lab.docker().stopContainerCmd(lab.lab().plan().hosts().stream().filter(h -> h.name().equals("ami-live"))
+                .findFirst().orElseThrow().container()).withTimeout(1).exec();
+        long start = System.nanoTime();
+        Cli.Result plan = infra(Path.of(Cli.inventory("lab.yml")), lab.dir().toString(), "plan");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(plan.exitCode()).isEqualTo(1);
+        assertThat(plan.out()).contains("Error: ami-live: cannot connect").contains("# ami-worker-2").contains("# ami-redis-1");
+        System.out.println("plan with one dead host took " + millis + " ms");
+    }
+}
