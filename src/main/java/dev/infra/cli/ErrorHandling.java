@@ -33,7 +33,12 @@ final class ErrorHandling {
             } else {
                 err.println("infra: internal error: " + ex + " (run with INFRA_DEBUG=1 for details; please report it)");
                 if (System.getenv("INFRA_DEBUG") != null) {
-                    ex.printStackTrace(err);
+                    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                        err.println("caused by " + t);
+                        for (StackTraceElement frame : t.getStackTrace()) {
+                            err.println("\tat " + frame);
+                        }
+                    }
                 }
             }
             err.flush();
