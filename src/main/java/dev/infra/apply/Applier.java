@@ -215,9 +215,16 @@ public final class Applier {
                 if (s.scale() == 0) {
                     continue;
                 }
-                long running = o.containers(p.name(), s.name()).stream().filter(c -> c.running()).count();
+                var containers = o.containers(p.name(), s.name());
+                long running = containers.stream().filter(c -> c.running()).count();
                 if (running < s.scale()) {
                     return "service " + p.name() + "/" + s.name() + ": " + running + " of " + s.scale() + " running";
+                }
+                // Where the service has a healthcheck, wait for its verdict, not just for "running".
+                for (var c : containers) {
+                    if ("starting".equals(c.health()) || "unhealthy".equals(c.health())) {
+                        return "service " + p.name() + "/" + s.name() + ": " + c.name() + " is " + c.health();
+                    }
                 }
             }
         }

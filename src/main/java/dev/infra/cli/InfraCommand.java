@@ -18,6 +18,7 @@ import picocli.CommandLine.Mixin;
                 PlanCommand.class,
                 ApplyCommand.class,
                 DriftCommand.class,
+                VerifyCommand.class,
                 LockCommand.class,
                 LabCommand.class,
                 AutoComplete.GenerateCompletion.class},

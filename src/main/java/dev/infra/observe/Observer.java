@@ -125,13 +125,18 @@ public final class Observer {
                     }
                 }
                 JsonNode state = c.path("State");
+                List<ObservedContainer.Mount> mounts = new ArrayList<>();
+                for (JsonNode m : c.path("Mounts")) {
+                    mounts.add(new ObservedContainer.Mount(m.path("Type").asText(""), m.path("Name").asText(""),
+                            m.path("Destination").asText("")));
+                }
                 out.add(new ObservedContainer(project,
                         labels.path("com.docker.compose.service").asText(""),
                         c.path("Name").asText("").replaceFirst("^/", ""),
                         state.path("Status").asText(""),
                         state.path("Health").path("Status").asText(""),
                         c.path("RestartCount").asInt(0),
-                        env));
+                        env, List.copyOf(mounts)));
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot read docker inspect output for project " + project + ": " + e.getMessage(), e);

@@ -1,0 +1,167 @@
+package dev.infra.nats;
+
+import dev.infra.inventory.Inventory;
+import dev.infra.inventory.JetStreamPolicy;
+import dev.infra.inventory.NatsService;
+import dev.infra.secrets.SecretValues;
+import dev.infra.ssh.Forward;
+import dev.infra.ssh.Remote;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * JetStream through the jump host: an SSH forward to the NATS host's own 127.0.0.1:4222 (no port
+ * needs to be public) and jnats on top, with the inventory's credentials.
+ */
+public final class NatsAdmin implements AutoCloseable {
+    private final Forward forward;
+    private final Connection connection;
+    private final JetStreamManagement jsm;
+    private final JetStreamPolicy.Naming naming;
+
+    public NatsAdmin(Remote natsHost, Inventory inv, SecretValues secrets, Duration timeout) throws IOException {
+        NatsService nats = inv.nats();
+        this.naming = inv.policy().naming();
+        this.forward = natsHost.forward("127.0.0.1", nats.clientPort(), 0);
+        Options.Builder options = new Options.Builder()
+                .server("nats://127.0.0.1:" + forward.localPort())
+                .noRandomize()
+                .ignoreDiscoveredServers()
+                .connectionTimeout(timeout)
+                .maxReconnects(0)
+                .connectionName("infra");
+        nats.auth().ifPresent(a -> {
+            a.token().ifPresent(t -> options.token(secrets.reveal(t).toCharArray()));
+            if (a.user().isPresent() && a.password().isPresent()) {
+                options.userInfo(a.user().get(), secrets.reveal(a.password().get()));
+            }
+        });
+        try {
+            this.connection = Nats.connect(options.build());
+            this.jsm = connection.jetStreamManagement();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forward.close();
+            throw new IOException("interrupted", e);
+        } catch (IOException | RuntimeException e) {
+            forward.close();
+            throw new IOException("cannot connect to NATS on " + natsHost.endpoint().name() + " through SSH: " + e.getMessage(), e);
+        }
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public JetStreamManagement management() {
+        return jsm;
+    }
+
+    /** Every stream with its consumers. */
+    public List<JobStream> streams() throws IOException {
+        try {
+            List<JobStream> out = new ArrayList<>();
+            for (StreamInfo info : jsm.getStreams()) {
+                String name = info.getConfiguration().getName();
+                List<JobStream.Consumer> consumers = new ArrayList<>();
+                for (ConsumerInfo c : jsm.getConsumers(name)) {
+                    consumers.add(new JobStream.Consumer(c.getName(), c.getNumPending(), c.getNumAckPending(),
+                            c.getRedelivered(), c.getNumWaiting(),
+                            c.getDelivered().getStreamSequence(), c.getAckFloor().getStreamSequence(),
+                            latest(c.getDelivered().getLastActive(), c.getAckFloor().getLastActive()),
+                            c.getConsumerConfiguration().getMaxDeliver(),
+                            c.getConsumerConfiguration().getAckWait()));
+                }
+                var state = info.getStreamState();
+                out.add(new JobStream(name, JetStreamAnalysis.jobId(name, naming), info.getCreateTime().toInstant(),
+                        state.getMsgCount(), state.getByteCount(), state.getFirstSequence(), state.getLastSequence(),
+                        instant(state.getLastTime()).filter(t -> state.getMsgCount() > 0), List.copyOf(consumers)));
+            }
+            return out;
+        } catch (JetStreamApiException e) {
+            throw new IOException("JetStream refused: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sequences named by MAX_DELIVERIES advisories kept in the app's advisories stream, keyed
+     * "stream.consumer". Empty when that stream does not exist.
+     */
+    public Map<String, List<Long>> maxDeliveriesAdvisories() throws IOException {
+        Map<String, List<Long>> out = new LinkedHashMap<>();
+        String prefix = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.";
+        try {
+            StreamInfo info = jsm.getStreamInfo(naming.advisoryStream(), StreamInfoOptions.filterSubjects(prefix + ">"));
+            if (info.getStreamState().getSubjectMap() == null || info.getStreamState().getSubjectMap().isEmpty()) {
+                return out;
+            }
+            for (long seq = info.getStreamState().getFirstSequence(); seq <= info.getStreamState().getLastSequence(); seq++) {
+                try {
+                    var msg = jsm.getMessage(naming.advisoryStream(), seq);
+                    if (!msg.getSubject().startsWith(prefix)) {
+                        continue;
+                    }
+                    var json = io.nats.client.support.JsonParser.parse(msg.getData());
+                    String key = json.map.get("stream").string + "." + json.map.get("consumer").string;
+                    out.computeIfAbsent(key, k -> new ArrayList<>()).add(json.map.get("stream_seq").l != null
+                            ? json.map.get("stream_seq").l : json.map.get("stream_seq").i.longValue());
+                } catch (JetStreamApiException missing) {
+                    // deleted by max_age between the info and the read
+                }
+            }
+            return out;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == 10059) {
+                return out;
+            }
+            throw new IOException("JetStream refused: " + e.getMessage(), e);
+        } catch (io.nats.client.support.JsonParseException e) {
+            throw new IOException("an advisory is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Instant> latest(ZonedDateTime a, ZonedDateTime b) {
+        Optional<Instant> x = instant(a);
+        Optional<Instant> y = instant(b);
+        if (x.isEmpty()) {
+            return y;
+        }
+        if (y.isEmpty()) {
+            return x;
+        }
+        return x.get().isAfter(y.get()) ? x : y;
+    }
+
+    private static Optional<Instant> instant(ZonedDateTime t) {
+        if (t == null || t.toInstant().getEpochSecond() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(t.toInstant());
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            forward.close();
+        }
+    }
+}
