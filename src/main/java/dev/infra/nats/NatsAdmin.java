@@ -44,7 +44,9 @@ public final class NatsAdmin implements AutoCloseable {
                 .ignoreDiscoveredServers()
                 .connectionTimeout(timeout)
                 .maxReconnects(0)
-                .connectionName("infra");
+                .connectionName("infra")
+                // Failures surface as exceptions with a message; jnats's own logger would print them twice.
+                .errorListener(new io.nats.client.ErrorListener() { });
         nats.auth().ifPresent(a -> {
             a.token().ifPresent(t -> options.token(secrets.reveal(t).toCharArray()));
             if (a.user().isPresent() && a.password().isPresent()) {

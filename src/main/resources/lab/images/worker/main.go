@@ -132,7 +132,12 @@ func worker() {
 				}
 				subs[name] = sub
 			}
-			msgs, err := sub.Fetch(10, nats.MaxWait(time.Second))
+			// Skip streams with nothing to do without waiting on them: hundreds of stale job
+			// streams must not slow a worker to one fetch timeout per stream.
+			if info, ierr := sub.ConsumerInfo(); ierr == nil && info.NumPending == 0 && info.NumAckPending == 0 {
+				continue
+			}
+			msgs, err := sub.Fetch(10, nats.MaxWait(500*time.Millisecond))
 			if err != nil && err != nats.ErrTimeout {
 				continue
 			}
