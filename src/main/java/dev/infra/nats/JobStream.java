@@ -9,9 +9,13 @@ import java.util.Optional;
 public record JobStream(String name, Optional<String> jobId, Instant created, long messages, long bytes,
                         long firstSeq, long lastSeq, Optional<Instant> lastMessage, List<Consumer> consumers) {
 
+    /**
+     * @param lastDelivered when a task was last handed to a worker (empty: never)
+     * @param lastActive    the latest of a delivery and an ack
+     */
     public record Consumer(String name, long numPending, long numAckPending, long numRedelivered, long numWaiting,
-                           long deliveredStreamSeq, long ackFloorStreamSeq, Optional<Instant> lastActive,
-                           long maxDeliver, Duration ackWait) {}
+                           long deliveredStreamSeq, long ackFloorStreamSeq, Optional<Instant> lastDelivered,
+                           Optional<Instant> lastActive, long maxDeliver, Duration ackWait) {}
 
     /** The latest sign of life: a message stored, a delivery, an ack. */
     public Optional<Instant> lastActivity() {

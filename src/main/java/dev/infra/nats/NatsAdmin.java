@@ -12,6 +12,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
 import java.io.IOException;
@@ -85,6 +86,7 @@ public final class NatsAdmin implements AutoCloseable {
                     consumers.add(new JobStream.Consumer(c.getName(), c.getNumPending(), c.getNumAckPending(),
                             c.getRedelivered(), c.getNumWaiting(),
                             c.getDelivered().getStreamSequence(), c.getAckFloor().getStreamSequence(),
+                            instant(c.getDelivered().getLastActive()),
                             latest(c.getDelivered().getLastActive(), c.getAckFloor().getLastActive()),
                             c.getConsumerConfiguration().getMaxDeliver(),
                             c.getConsumerConfiguration().getAckWait()));
@@ -106,25 +108,50 @@ public final class NatsAdmin implements AutoCloseable {
      */
     public Map<String, List<Long>> maxDeliveriesAdvisories() throws IOException {
         Map<String, List<Long>> out = new LinkedHashMap<>();
+        for (Advisory a : advisories()) {
+            out.computeIfAbsent(a.stream() + "." + a.consumer(), k -> new ArrayList<>()).add(a.streamSeq());
+        }
+        return out;
+    }
+
+    /** One MAX_DELIVERIES advisory: a message the server gave up on. */
+    public record Advisory(String stream, String consumer, long streamSeq, long deliveries, String timestamp) {
+        public static Advisory parse(byte[] data) throws IOException {
+            try {
+                var json = io.nats.client.support.JsonParser.parse(data).map;
+                return new Advisory(json.get("stream").string, json.get("consumer").string, number(json.get("stream_seq")),
+                        number(json.get("deliveries")), json.containsKey("timestamp") ? json.get("timestamp").string : "");
+            } catch (io.nats.client.support.JsonParseException | RuntimeException e) {
+                throw new IOException("an advisory is not what NATS sends: " + e.getMessage(), e);
+            }
+        }
+
+        private static long number(io.nats.client.support.JsonValue v) {
+            return v.l != null ? v.l : v.i != null ? v.i.longValue() : v.bi != null ? v.bi.longValue() : 0;
+        }
+    }
+
+    /** Every MAX_DELIVERIES advisory kept in the app's advisories stream (none when it does not exist). */
+    public List<Advisory> advisories() throws IOException {
+        List<Advisory> out = new ArrayList<>();
         String prefix = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.";
         try {
             StreamInfo info = jsm.getStreamInfo(naming.advisoryStream(), StreamInfoOptions.filterSubjects(prefix + ">"));
             if (info.getStreamState().getSubjectMap() == null || info.getStreamState().getSubjectMap().isEmpty()) {
                 return out;
             }
-            for (long seq = info.getStreamState().getFirstSequence(); seq <= info.getStreamState().getLastSequence(); seq++) {
+            // Only the MAX_DELIVERIES subjects are read, one "next by subject" request per advisory.
+            long seq = info.getStreamState().getFirstSequence();
+            long last = info.getStreamState().getLastSequence();
+            while (seq <= last) {
+                MessageInfo msg;
                 try {
-                    var msg = jsm.getMessage(naming.advisoryStream(), seq);
-                    if (!msg.getSubject().startsWith(prefix)) {
-                        continue;
-                    }
-                    var json = io.nats.client.support.JsonParser.parse(msg.getData());
-                    String key = json.map.get("stream").string + "." + json.map.get("consumer").string;
-                    out.computeIfAbsent(key, k -> new ArrayList<>()).add(json.map.get("stream_seq").l != null
-                            ? json.map.get("stream_seq").l : json.map.get("stream_seq").i.longValue());
-                } catch (JetStreamApiException missing) {
-                    // deleted by max_age between the info and the read
+                    msg = jsm.getNextMessage(naming.advisoryStream(), seq, prefix + ">");
+                } catch (JetStreamApiException none) {
+                    break;
                 }
+                out.add(Advisory.parse(msg.getData()));
+                seq = msg.getSeq() + 1;
             }
             return out;
         } catch (JetStreamApiException e) {
@@ -132,8 +159,29 @@ public final class NatsAdmin implements AutoCloseable {
                 return out;
             }
             throw new IOException("JetStream refused: " + e.getMessage(), e);
-        } catch (io.nats.client.support.JsonParseException e) {
-            throw new IOException("an advisory is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a job's stream (its consumers go with it) and its DLQ consumer on the advisories stream. */
+    public List<String> deleteJob(String stream, Optional<String> jobId) throws IOException {
+        List<String> deleted = new ArrayList<>();
+        try {
+            if (jobId.isPresent()) {
+                String dlq = naming.dlqConsumerFor(jobId.get());
+                try {
+                    if (jsm.deleteConsumer(naming.advisoryStream(), dlq)) {
+                        deleted.add(naming.advisoryStream() + "/" + dlq);
+                    }
+                } catch (JetStreamApiException e) {
+                    // no DLQ consumer (or no advisories stream): nothing to remove
+                }
+            }
+            if (jsm.deleteStream(stream)) {
+                deleted.add(stream);
+            }
+            return deleted;
+        } catch (JetStreamApiException e) {
+            throw new IOException("deleting " + stream + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,61 @@
+package dev.infra.cli;
+
+import dev.infra.fleet.Fleet;
+import dev.infra.inventory.Host;
+import dev.infra.inventory.Role;
+import dev.infra.ssh.Forward;
+import dev.infra.units.Durations;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "tunnel", mixinStandardHelpOptions = true,
+        description = {"A local port forwarded through the jump host to the NATS host, like",
+                "`ssh -L 8222:localhost:8222 ami-cc -t ssh -L 8222:localhost:8222 ami-redis-1` in one step."})
+final class TunnelCommand implements Callable<Integer> {
+    @ParentCommand
+    InfraCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "monitor|client", description = "monitor: the HTTP monitoring port (8222); client: NATS itself (4222).")
+    String what;
+
+    @Option(names = "--port", paramLabel = "N", description = "Local port on 127.0.0.1 (default: the same as the remote one).")
+    Integer port;
+
+    @Option(names = "--for", paramLabel = "DURATION", description = "Close after this long (default: until Ctrl-C).")
+    String runFor;
+
+    @Override
+    public Integer call() {
+        if (!what.equals("monitor") && !what.equals("client")) {
+            throw new UserError("tunnel what? monitor or client, not '" + what + "'");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        FleetOptions options = new FleetOptions();
+        options.parallel = 1;
+        try (Fleet f = options.open(parent.global)) {
+            Host nats = f.inventory().hostsWith(Role.NATS).get(0);
+            int remote = what.equals("monitor") ? f.inventory().nats().monitorPort() : f.inventory().nats().clientPort();
+            try (Forward fw = f.remote(nats).forward("127.0.0.1", remote, port == null ? remote : port)) {
+                String url = what.equals("monitor") ? "http://127.0.0.1:" + fw.localPort() : "nats://127.0.0.1:" + fw.localPort();
+                out.println("Forwarding " + url + " → " + nats.name() + ":127.0.0.1:" + remote + " (" + nats.reachedHow() + ").");
+                if (what.equals("monitor")) {
+                    out.println("Open " + url + "/ in a browser, or give that URL to a NATS dashboard (e.g. https://natsdashboard.com).");
+                }
+                out.println(runFor == null ? "Ctrl-C closes the tunnel." : "Closing after " + runFor + ".");
+                out.flush();
+                NatsCommand.sleep(runFor == null ? Duration.ofDays(3650) : Durations.parse(runFor));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

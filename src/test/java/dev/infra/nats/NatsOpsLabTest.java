@@ -1,0 +1,168 @@
+package dev.infra.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.fleet.Fleet;
+import dev.infra.secrets.SecretResolver;
+import dev.infra.testing.Cli;
+import dev.infra.testing.Inventories;
+import dev.infra.testing.JobFixtures;
+import dev.infra.testing.LabExtension;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** infra nats … and infra triage on the lab, with jobs created the way the app creates them. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NatsOpsLabTest {
+    @RegisterExtension
+    static LabExtension lab = new LabExtension();
+
+    static Cli.Result infra(String... args) {
+        List<String> all = new ArrayList<>(List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates()));
+        all.addAll(List.of(lab.varArgs()));
+        all.addAll(List.of(args));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    static String standin(String args) {
+        return lab.sh("ami-worker-2", "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
+                + "infra-lab/worker:latest " + args);
+    }
+
+    static void workers(String verb) {
+        lab.sh("ami-worker-2", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.worker.yml " + verb);
+        lab.sh("ami-live", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.production.yml " + verb);
+    }
+
+    @Test
+    @Order(1)
+    void job2226TriageNamesTheMissingNatsUrlOnThatWorker() {
+        assertThat(infra("apply", "--yes").exitCode()).isZero();
+        workers("stop");
+        standin("enqueue --job 2226 --tasks 4");
+        lab.sh("ami-worker-2", "cd ~/ami-platform && cp .envs/.production/.django /tmp/keep && sed -i '/^NATS_URL=/d' .envs/.production/.django"
+                + " && docker-compose -p ami-platform -f docker-compose.worker.yml up -d --force-recreate && cp /tmp/keep .envs/.production/.django");
+        Cli.Result triage = infra("triage", "2226", "--stall", "1s");
+        assertThat(triage.exitCode()).as(triage.all()).isEqualTo(2);
+        assertThat(triage.out()).contains("stream job_2226: 4 message(s)")
+                .contains("Connect call failed ('127.0.0.1', 4222)")
+                .contains("CAUSE: NATS_URL on ami-worker-2").contains("runs without NATS_URL")
+                .contains("FIX:   infra apply --limit ami-worker-2");
+        assertThat(infra("apply", "--yes").exitCode()).isZero();
+        workers("stop");
+    }
+
+    @Test
+    @Order(2)
+    void aPermanentlyFailingTaskUnderMaxDeliver2IsADeadLetterFromStateAndFromAdvisories() throws Exception {
+        standin("enqueue --job 2400 --tasks 3 --max-deliver 2");
+        lab.sh("ami-worker-2", "docker run -d --name failing --add-host nats:" + lab.natsIp()
+                + " -e NATS_URL=nats://nats:4222 -e LAB_FAIL_TASKS=2 infra-lab/worker:latest");
+        try {
+            Cli.Result dead = null;
+            for (int i = 0; i < 30; i++) {
+                dead = infra("nats", "dead-letters", "--job", "2400");
+                if (dead.out().contains("advisory") && dead.out().contains("consumer state")) {
+                    break;
+                }
+                Thread.sleep(1000);
+            }
+            assertThat(dead.exitCode()).as(dead.all()).isEqualTo(2);
+            List<String> rows = dead.out().lines().filter(l -> l.startsWith("2400 ")).toList();
+            assertThat(rows).hasSize(2);
+            assertThat(rows).allSatisfy(r -> assertThat(r.split("\\s+")).startsWith("2400", "job_2400", "job-2400-consumer", "2", "2"));
+            assertThat(rows).anySatisfy(r -> assertThat(r).contains("advisory"))
+                    .anySatisfy(r -> assertThat(r).contains("consumer state: ack floor 1, last seq 3"));
+            Cli.Result triage = infra("triage", "2400");
+            assertThat(triage.out()).contains("CAUSE: 1 message(s) exhausted max_deliver 2 (stream seq 2 after 2 deliveries)");
+        } finally {
+            lab.sh("ami-worker-2", "docker rm -f failing");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aStalledJobIsReportedWithinOnePollingIntervalAfterItsThreshold() {
+        standin("enqueue --job 2500 --tasks 2");
+        Instant queued = Instant.now();
+        Cli.Result watch = infra("nats", "watch", "--stall", "4s", "--interval", "2s", "--for", "10s");
+        assertThat(watch.exitCode()).as(watch.out()).isEqualTo(2);
+        String firstStall = watch.out().lines().filter(l -> l.contains("job 2500: STALLED")).findFirst().orElseThrow();
+        assertThat(firstStall).contains("no task picked up in").contains("never delivered");
+        List<String> lines = watch.out().lines().toList();
+        Instant reportedAt = Instant.parse(lines.get(lines.indexOf(firstStall) - 1).split(" ")[0]);
+        assertThat(Duration.between(queued, reportedAt)).as("within one interval after the 4 s threshold")
+                .isLessThanOrEqualTo(Duration.ofSeconds(4 + 2 + 2));
+    }
+
+    @Test
+    @Order(4)
+    void pruneRemovesExactlyTheNinetyFiveStaleStreamsAndItsDryRunListedExactlyThem() throws Exception {
+        workers("start");
+        // The two jobs with work left (2400's dead letter, 2500 queued) stay; 95 orphans of failed jobs go.
+        try (Fleet f = new Fleet(lab.inventory(), Inventories.renderer(), new SecretResolver(Map.of(), Path.of("/"), Path.of("/")), 2);
+             NatsAdmin admin = new NatsAdmin(f.remote(lab.inventory().hosts().get("ami-redis-1")), lab.inventory(), f.secrets(),
+                     Duration.ofSeconds(5))) {
+            for (int i = 0; i < 95; i++) {
+                JobFixtures.createJob(admin.management(), String.valueOf(3000 + i), 2, Duration.ofMinutes(5));
+            }
+        }
+        workers("stop");
+        lab.sh("ami-worker-2", "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
+                + "infra-lab/worker:latest enqueue --job 2600 --tasks 2");
+        Cli.Result dry = infra("nats", "prune", "--empty");
+        assertThat(dry.out()).contains("Would delete 95 job stream(s)").contains("Dry run: nothing was deleted");
+        List<String> listed = dry.out().lines().filter(l -> l.startsWith("  - ")).map(l -> l.substring(4, l.indexOf(':'))).sorted().toList();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 95; i++) {
+            expected.add("job_" + (3000 + i));
+        }
+        assertThat(listed).containsExactlyElementsOf(expected.stream().sorted().toList());
+
+        Cli.Result prune = infra("nats", "prune", "--empty", "--yes");
+        assertThat(prune.exitCode()).as(prune.all()).isZero();
+        assertThat(prune.out()).contains("Deleted 95 job stream(s).");
+        Cli.Result streams = infra("nats", "streams");
+        assertThat(streams.out()).contains("job_2600").contains("job_2500").doesNotContain("job_3000").contains("0 stale");
+    }
+
+    @Test
+    @Order(5)
+    void tunnelMonitorServesHealthzOnThePrintedUrl() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        CompletableFuture<Cli.Result> tunnel = CompletableFuture.supplyAsync(
+                () -> infra("tunnel", "monitor", "--port", String.valueOf(port), "--for", "20s"));
+        HttpClient http = HttpClient.newHttpClient();
+        String body = null;
+        for (int i = 0; i < 50 && body == null; i++) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                body = r.statusCode() == 200 ? r.body() : null;
+            } catch (java.io.IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        assertThat(body).contains("\"status\":\"ok\"");
+        assertThat(tunnel.get().out()).contains("Forwarding http://127.0.0.1:" + port + " → ami-redis-1:127.0.0.1:8222");
+    }
+}
