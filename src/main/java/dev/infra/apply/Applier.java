@@ -236,6 +236,12 @@ public final class Applier {
             return "nothing had been written";
         }
         try {
+            // A project that did not exist before is taken down first: the host is left as it was.
+            for (ComposeProject p : desired.projects()) {
+                if (observed.file(p.composePath()).isEmpty() && written.contains(p.composePath())) {
+                    remote.run(HostCommands.down(observed.compose(), p), STEP_TIMEOUT);
+                }
+            }
             for (String path : written) {
                 must(remote, HostCommands.restore(path, observed.file(path).isPresent()), null);
             }

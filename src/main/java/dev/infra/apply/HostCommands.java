@@ -54,6 +54,11 @@ public final class HostCommands {
                 compose(flavor, p) + " up -d" + (recreate ? " --force-recreate" : "") + " " + Shell.join(List.copyOf(services)) + " 2>&1");
     }
 
+    /** Removes a project's containers (and its network), keeping volumes. */
+    public static RemoteCommand down(String flavor, ComposeProject p) {
+        return RemoteCommand.of("take down " + p.name(), compose(flavor, p) + " down 2>&1");
+    }
+
     /** nats-server rereads its config on SIGHUP: no restart, no dropped connections. */
     public static RemoteCommand reload(String flavor, ComposeProject p, String service) {
         return RemoteCommand.of("reload " + service + " (SIGHUP)", compose(flavor, p) + " kill -s SIGHUP " + Shell.quote(service) + " 2>&1");

@@ -65,6 +65,13 @@ public final class GlobalOptions {
         return new InventoryLoader(secrets, vars).load(file);
     }
 
+    /** Loads another inventory file with the same overrides (onboarding's candidate inventory). */
+    public Inventory loadInventoryFrom(Path file, boolean requireSecrets) {
+        Path base = file.toAbsolutePath().getParent();
+        Optional<SecretResolver> secrets = requireSecrets ? Optional.of(SecretResolver.fromProcess(base)) : Optional.empty();
+        return new InventoryLoader(secrets, vars).load(file);
+    }
+
     public Renderer renderer() {
         return new Renderer(templatesDir());
     }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
                 NatsCommand.class,
                 TriageCommand.class,
                 TunnelCommand.class,
+                OnboardCommand.class,
                 LockCommand.class,
                 LabCommand.class,
                 AutoComplete.GenerateCompletion.class},

@@ -70,6 +70,20 @@ public final class Fleet implements AutoCloseable {
         return pool.connect(endpoints.resolve(host));
     }
 
+    /** The key {@code host} presents, read without trusting it or logging in. */
+    public SshPool.HostKey presentedKey(Host host) {
+        return pool.presentedKey(endpoints.resolve(host));
+    }
+
+    /** Trusts {@code key} for {@code host} for this run only (onboarding, before it is pinned). */
+    public void trustForThisRun(Host host, SshPool.HostKey key) {
+        pool.trustForThisRun(endpoints.resolve(host), key);
+    }
+
+    public java.nio.file.Path knownHostsFile(Host host) {
+        return endpoints.resolve(host).knownHosts();
+    }
+
     /** What one host has, or why it could not be read. */
     public record Observation(Host host, Optional<ObservedHost> state, Optional<String> error) {}
 

@@ -49,9 +49,14 @@ public final class Lab {
     private final PrintWriter out;
 
     public Lab(DockerClient docker, Inventory inventory, String id, PrintWriter out) {
+        this(docker, inventory, id, out, List.of());
+    }
+
+    /** A lab with spare hosts beside the inventory's (bare machines to onboard). */
+    public Lab(DockerClient docker, Inventory inventory, String id, PrintWriter out, List<LabPlan.Spare> spares) {
         this.docker = docker;
         this.inventory = inventory;
-        this.plan = LabPlan.of(inventory, id);
+        this.plan = LabPlan.of(inventory, id).withSpares(inventory, spares);
         Path dir = inventory.file().toAbsolutePath().getParent();
         Host bastion = inventory.hosts().values().stream().filter(h -> h.ssh().port() == plan.bastionPort()).findFirst().orElseThrow();
         this.ssh = new LabSshMaterial(
@@ -134,7 +139,8 @@ public final class Lab {
                 }
                 return null;
             });
-            parallel(plan.hosts(), h -> {
+            // Spares are not pinned in known_hosts (onboarding pins them), so only inventory hosts are proven here.
+            parallel(plan.hosts().stream().filter(h -> inventory.hosts().containsKey(h.name())).toList(), h -> {
                 awaitSsh(h);
                 return null;
             });

@@ -29,6 +29,25 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
     public record LabHost(String name, String container, boolean dind, Optional<String> ip, int published,
                           List<String> images) {}
 
+    /**
+     * A bare host that is not in the inventory yet (for onboarding): sshd, and a Docker engine unless
+     * {@code docker} is false. Its host key is generated but not pinned: onboarding pins it.
+     */
+    public record Spare(String name, boolean docker) {}
+
+    /** This plan plus spare hosts on the same network. */
+    public LabPlan withSpares(Inventory inv, List<Spare> spares) {
+        List<LabHost> all = new ArrayList<>(hosts);
+        for (Spare s : spares) {
+            List<String> images = s.docker()
+                    ? inv.deployment(Role.WORKER).map(d -> d.services().values().stream().map(x -> x.image().orElse(d.image()))
+                            .distinct().toList()).orElse(List.of())
+                    : List.of();
+            all.add(new LabHost(s.name(), "infra-lab-" + id + "-" + s.name(), s.docker(), Optional.empty(), 0, images));
+        }
+        return new LabPlan(id, network, subnet, ipRange, gateway, bastionPort, List.copyOf(all));
+    }
+
     public static LabPlan of(Inventory inv, String id) {
         List<Host> bastions = inv.hostsWith(Role.BASTION);
         if (bastions.size() != 1) {

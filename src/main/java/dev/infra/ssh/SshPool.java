@@ -93,6 +93,38 @@ public final class SshPool implements AutoCloseable {
         return client;
     }
 
+    /** A host's key as it presents it, fetched without trusting it and without logging in. */
+    public HostKey presentedKey(Endpoint e) {
+        try {
+            connect(e);
+        } catch (HostKeyRejected expected) {
+            // the usual case for a host not yet pinned
+        }
+        String name = e.port() == 22 ? e.hostname() : "[" + e.hostname() + "]:" + e.port();
+        java.security.PublicKey key = verifier(e.knownHosts()).seen(name);
+        if (key == null) {
+            key = verifier(e.knownHosts()).seen(e.hostname());
+        }
+        if (key == null) {
+            throw new SshException(e.name(), "the host presented no key (is sshd running there?)", null);
+        }
+        return new HostKey(name, net.schmizz.sshj.common.KeyType.fromKey(key).toString(), StrictKnownHosts.base64(key),
+                StrictKnownHosts.fingerprint(key));
+    }
+
+    /** A host key: the known_hosts name, type, base64 blob and SHA256 fingerprint. */
+    public record HostKey(String knownHostsName, String type, String base64, String fingerprint) {
+        public String knownHostsLine() {
+            return knownHostsName + " " + type + " " + base64;
+        }
+    }
+
+    /** Trusts this key for this run only; nothing is written to known_hosts. */
+    public void trustForThisRun(Endpoint e, HostKey key) {
+        verifier(e.knownHosts()).trustOnce(key.knownHostsName(), key.fingerprint());
+        verifier(e.knownHosts()).trustOnce(e.hostname(), key.fingerprint());
+    }
+
     private StrictKnownHosts verifier(Path knownHosts) {
         return verifiers.computeIfAbsent(knownHosts, p -> {
             try {

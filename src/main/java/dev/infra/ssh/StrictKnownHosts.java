@@ -19,6 +19,9 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 final class StrictKnownHosts extends OpenSSHKnownHosts {
     private final Path file;
     private volatile String rejection;
+    /** Keys confirmed by the user for this run only (onboarding, before they are written to the file). */
+    private final java.util.Map<String, String> trustedOnce = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, PublicKey> seen = new java.util.concurrent.ConcurrentHashMap<>();
 
     StrictKnownHosts(Path file) throws IOException {
         super(ensureExists(file));
@@ -34,8 +37,20 @@ final class StrictKnownHosts extends OpenSSHKnownHosts {
         return rejection;
     }
 
+    void trustOnce(String hostname, String fingerprint) {
+        trustedOnce.put(hostname, fingerprint);
+    }
+
+    PublicKey seen(String hostname) {
+        return seen.get(hostname);
+    }
+
     @Override
     protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
+        seen.put(hostname, key);
+        if (fingerprint(key).equals(trustedOnce.get(hostname))) {
+            return true;
+        }
         String type = KeyType.fromKey(key).toString();
         rejection = "the host key of " + hostname + " is not in " + file + ": " + type + " " + fingerprint(key) + ".\n"
                 + "  Check that fingerprint out of band (e.g. `ssh-keygen -lf /etc/ssh/ssh_host_" + shortType(type)
@@ -46,6 +61,7 @@ final class StrictKnownHosts extends OpenSSHKnownHosts {
 
     @Override
     protected boolean hostKeyChangedAction(String hostname, PublicKey key) {
+        seen.put(hostname, key);
         rejection = "WARNING: THE HOST KEY OF " + hostname + " HAS CHANGED (now " + KeyType.fromKey(key) + " "
                 + fingerprint(key) + ", pinned in " + file + ").\n"
                 + "  Someone could be intercepting the connection, or the host was rebuilt. Nothing was sent.\n"

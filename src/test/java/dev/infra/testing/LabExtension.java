@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
     private final String inventoryName;
+    private final java.util.List<dev.infra.lab.LabPlan.Spare> spares;
     private String id;
     private Path dir;
     private DockerClient docker;
@@ -48,7 +49,13 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
     }
 
     public LabExtension(String inventoryName) {
+        this(inventoryName, java.util.List.of());
+    }
+
+    /** A lab with bare spare hosts beside the inventory's, for onboarding tests. */
+    public LabExtension(String inventoryName, java.util.List<dev.infra.lab.LabPlan.Spare> spares) {
         this.inventoryName = inventoryName;
+        this.spares = spares;
     }
 
     @Override
@@ -61,7 +68,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         vars.put("bastion_port", String.valueOf(freePort()));
         vars.put("nats_ip", freeSubnetPrefix(docker) + ".10");
         inventory = new InventoryLoader(Optional.empty(), vars).load(Path.of(Cli.inventory(inventoryName)));
-        lab = new Lab(docker, inventory, id, new PrintWriter(log, true));
+        lab = new Lab(docker, inventory, id, new PrintWriter(log, true), spares);
         shutdownHook = new Thread(this::tearDown);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
