@@ -254,6 +254,31 @@ public final class MapReader {
         return out;
     }
 
+    /** A list of mappings (e.g. a playbook's steps), each read as its own section. */
+    public List<MapReader> sectionList(String key) {
+        ask(key);
+        NodeTuple t = entries.get(key);
+        List<MapReader> out = new ArrayList<>();
+        if (t == null || isNull(t.getValueNode())) {
+            return out;
+        }
+        Node value = t.getValueNode();
+        if (!(value instanceof SequenceNode seq)) {
+            ctx.error(Loc.of(value), child(key) + " must be a list", "write each item on its own line starting with '- '");
+            return out;
+        }
+        int i = 0;
+        for (Node item : seq.getValue()) {
+            String itemPath = child(key) + "[" + i++ + "]";
+            if (item instanceof MappingNode m) {
+                out.add(new MapReader(ctx, itemPath, schemaChild(key) + "[]", Loc.of(item), m));
+            } else {
+                ctx.error(Loc.of(item), itemPath + " must be a mapping", "e.g. - name: …");
+            }
+        }
+        return out;
+    }
+
     /** Reports every key of this section that no reader asked for. Call after reading it all. */
     public void finish() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
