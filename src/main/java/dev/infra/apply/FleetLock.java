@@ -24,6 +24,24 @@ public final class FleetLock {
         this.remote = remote;
     }
 
+    /** The fleet's lock lives on its (first) bastion: every run passes through it anyway. */
+    public static FleetLock of(dev.infra.fleet.Fleet fleet) {
+        var inv = fleet.inventory();
+        var host = inv.hostsWith(dev.infra.inventory.Role.BASTION).stream().findFirst()
+                .orElse(inv.hosts().values().iterator().next());
+        return new FleetLock(fleet.remote(host));
+    }
+
+    /** What the lock records: who, which process, since when, doing what. */
+    public static String info(String who, String command) {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        json.put("who", who);
+        json.put("pid", ProcessHandle.current().pid());
+        json.put("since", Instant.now().toString());
+        json.put("command", command);
+        return json.toString();
+    }
+
     public String where() {
         return remote.endpoint().name() + ":" + DIR;
     }

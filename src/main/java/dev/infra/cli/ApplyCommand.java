@@ -100,11 +100,9 @@ final class ApplyCommand implements Callable<Integer> {
             }
             String who = System.getProperty("user.name") + "@" + localHostName();
             String command = "infra apply" + (fleet.limit == null ? "" : " --limit " + fleet.limit);
-            FleetLock lock = new FleetLock(f.remote(lockHost(f.inventory())));
-            String info = "{\"who\":\"" + who + "\",\"pid\":" + ProcessHandle.current().pid() + ",\"since\":\""
-                    + Instant.now() + "\",\"command\":\"" + command + "\"}";
+            FleetLock lock = FleetLock.of(f);
             try {
-                lock.acquire(info, wait);
+                lock.acquire(FleetLock.info(who, command), wait);
             } catch (FleetLock.LockHeld e) {
                 throw new UserError(e.getMessage());
             }
@@ -130,10 +128,6 @@ final class ApplyCommand implements Callable<Integer> {
             out.println("Fix the cause and run `infra apply` again: it picks up from what the hosts have now.");
             return ExitCodes.ERROR;
         }
-    }
-
-    static Host lockHost(Inventory inv) {
-        return inv.hostsWith(Role.BASTION).stream().findFirst().orElse(inv.hosts().values().iterator().next());
     }
 
     private JsonNode readPlan(Path file) {

@@ -38,7 +38,7 @@ final class LockCommand implements Runnable {
         public Integer call() {
             PrintWriter out = lock.spec.commandLine().getOut();
             try (Fleet f = lock.fleet()) {
-                FleetLock l = new FleetLock(f.remote(ApplyCommand.lockHost(f.inventory())));
+                FleetLock l = FleetLock.of(f);
                 out.println(l.status().map(s -> "Locked (" + l.where() + "): " + s).orElse("Not locked (" + l.where() + ")."));
                 return ExitCodes.OK;
             }
@@ -54,7 +54,7 @@ final class LockCommand implements Runnable {
         public Integer call() {
             PrintWriter out = lock.spec.commandLine().getOut();
             try (Fleet f = lock.fleet()) {
-                FleetLock l = new FleetLock(f.remote(ApplyCommand.lockHost(f.inventory())));
+                FleetLock l = FleetLock.of(f);
                 String was = l.status().orElse(null);
                 l.release();
                 out.println(was == null ? "Not locked." : "Released the lock held by " + was);

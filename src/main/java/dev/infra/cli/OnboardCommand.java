@@ -240,11 +240,10 @@ final class OnboardCommand implements Callable<Integer> {
         if (plan.hasErrors()) {
             return plan.hosts().get(0).error();
         }
-        FleetLock lock = new FleetLock(f.remote(ApplyCommand.lockHost(f.inventory())));
+        FleetLock lock = FleetLock.of(f);
         String who = System.getProperty("user.name");
         try {
-            lock.acquire("{\"who\":\"" + who + "\",\"since\":\"" + Instant.now() + "\",\"command\":\"infra onboard " + name + "\"}",
-                    Duration.ZERO);
+            lock.acquire(FleetLock.info(who, "infra onboard " + name), Duration.ZERO);
         } catch (FleetLock.LockHeld e) {
             return Optional.of(e.getMessage());
         }

@@ -76,10 +76,9 @@ final class RestartCommand implements Callable<Integer> {
             }
             String who = System.getProperty("user.name");
             String command = "infra restart" + (fleet.limit == null ? "" : " --limit " + fleet.limit) + " --batch " + batch;
-            FleetLock lock = new FleetLock(f.remote(ApplyCommand.lockHost(f.inventory())));
+            FleetLock lock = FleetLock.of(f);
             try {
-                lock.acquire("{\"who\":\"" + who + "\",\"since\":\"" + Instant.now() + "\",\"command\":\"" + command + "\"}",
-                        java.time.Duration.ZERO);
+                lock.acquire(FleetLock.info(who, command), java.time.Duration.ZERO);
             } catch (FleetLock.LockHeld e) {
                 throw new UserError(e.getMessage());
             }

@@ -29,10 +29,7 @@ class PlanApplyDriftLabTest {
     static final String ENV = "~/ami-platform/.envs/.production/.django";
 
     static Cli.Result infra(String... args) {
-        List<String> all = new ArrayList<>(List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates()));
-        all.addAll(List.of(lab.varArgs()));
-        all.addAll(List.of(args));
-        return Cli.run(all.toArray(String[]::new));
+        return lab.infra(args);
     }
 
     static String compose(String host, String dir, String file, String args) {

@@ -34,10 +34,7 @@ class NatsOpsLabTest {
     static LabExtension lab = new LabExtension();
 
     static Cli.Result infra(String... args) {
-        List<String> all = new ArrayList<>(List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates()));
-        all.addAll(List.of(lab.varArgs()));
-        all.addAll(List.of(args));
-        return Cli.run(all.toArray(String[]::new));
+        return lab.infra(args);
     }
 
     static String standin(String args) {

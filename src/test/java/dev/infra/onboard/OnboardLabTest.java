@@ -27,10 +27,7 @@ class OnboardLabTest {
     static Path inventory;
 
     static Cli.Result infra(String... args) {
-        List<String> all = new ArrayList<>(List.of("-i", inventory.toString(), "--templates", Cli.templates()));
-        all.addAll(List.of(lab.varArgs()));
-        all.addAll(List.of(args));
-        return Cli.run(all.toArray(String[]::new));
+        return lab.infraOn(inventory, args);
     }
 
     static String fingerprint(String host) throws Exception {

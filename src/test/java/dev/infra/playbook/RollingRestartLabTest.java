@@ -18,10 +18,7 @@ class RollingRestartLabTest {
     static LabExtension lab = new LabExtension();
 
     static Cli.Result infra(String... args) {
-        List<String> all = new ArrayList<>(List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates()));
-        all.addAll(List.of(lab.varArgs()));
-        all.addAll(List.of(args));
-        return Cli.run(all.toArray(String[]::new));
+        return lab.infra(args);
     }
 
     record Span(String host, Instant start, Instant end) {}

@@ -113,6 +113,18 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
                 .toArray(String[]::new);
     }
 
+    /** Runs infra on this lab's inventory (inventory/lab.yml unless {@code inventory} says otherwise). */
+    public Cli.Result infra(String... args) {
+        return infraOn(Path.of(Cli.inventory(inventoryName)), args);
+    }
+
+    public Cli.Result infraOn(Path inventory, String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("-i", inventory.toString(), "--templates", Cli.templates()));
+        all.addAll(java.util.List.of(varArgs()));
+        all.addAll(java.util.List.of(args));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
     public String natsIp() { return vars.get("nats_ip"); }
     public int bastionPort() { return Integer.parseInt(vars.get("bastion_port")); }
 
