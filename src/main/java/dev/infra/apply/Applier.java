@@ -117,7 +117,8 @@ public final class Applier {
             }
             for (FileChange f : hp.files()) {
                 byte[] content = contentFor(f, desired, observed);
-                must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() ? "0600" : "0644"), content);
+                must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() ? "0600" : "0644",
+                        observed.file(f.path()).map(Applier::sha256)), content);
                 written.add(f.path());
                 done.add(f.action().symbol() + " " + f.path());
                 say(host, (f.isEnv() ? "updated managed keys in " : "wrote ") + f.path());
@@ -276,6 +277,15 @@ public final class Applier {
             line.put("error", error);
         }
         remote.run(HostCommands.audit(line.toString()), STEP_TIMEOUT);
+    }
+
+    static String sha256(String content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void must(Remote remote, RemoteCommand command, byte[] stdin) {

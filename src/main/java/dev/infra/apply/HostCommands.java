@@ -18,12 +18,21 @@ public final class HostCommands {
 
     private HostCommands() {}
 
-    /** Writes stdin to {@code path} atomically; new files get {@code newMode}, existing ones keep theirs. */
-    public static RemoteCommand atomicWrite(String path, String newMode) {
+    /**
+     * Writes stdin to {@code path} atomically; new files get {@code newMode}, existing ones keep theirs.
+     * {@code expectedSha256} is what the file held when it was read (empty: it did not exist); if
+     * someone changed it since, nothing is written (exit 3) — their edit is never overwritten unseen.
+     */
+    public static RemoteCommand atomicWrite(String path, String newMode, java.util.Optional<String> expectedSha256) {
         String p = Shell.path(path);
+        String guard = expectedSha256
+                .map(sha -> "if [ ! -e \"$p\" ] || [ \"$(sha256sum < \"$p\" | cut -d' ' -f1)\" != " + Shell.quote(sha) + " ]; then "
+                        + "echo \"$p changed since infra read it; run infra again\" >&2; exit 3; fi\n")
+                .orElse("if [ -e \"$p\" ]; then echo \"$p appeared since infra read it; run infra again\" >&2; exit 3; fi\n");
         return RemoteCommand.of("write " + path,
                 "set -eu\n"
                         + "p=" + p + "\n"
+                        + guard
                         + "d=$(dirname \"$p\"); mkdir -p \"$d\"\n"
                         + "t=$(mktemp \"$d/.infra-write.XXXXXX\")\n"
                         + "trap 'rm -f \"$t\"' EXIT\n"

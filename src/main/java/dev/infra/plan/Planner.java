@@ -60,10 +60,8 @@ public final class Planner {
     static Optional<FileChange> envChange(ManagedEnv env, Optional<String> observed, SecretValues secrets) {
         Map<String, String> current = observed.map(EnvFile::values).orElse(Map.of());
         List<EnvChange> changes = new ArrayList<>();
-        Map<String, String> revealed = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : env.entries().entrySet()) {
             String wanted = secrets.reveal(e.getValue());
-            revealed.put(e.getKey(), wanted);
             String now = current.get(e.getKey());
             if (wanted.equals(now)) {
                 continue;
@@ -72,11 +70,6 @@ public final class Planner {
             Optional<String> before = Optional.ofNullable(now).map(v -> sensitive ? "(sensitive)" : secrets.mask(v));
             String after = sensitive ? "(sensitive)" : e.getValue();
             changes.add(new EnvChange(e.getKey(), now == null ? Action.CREATE : Action.UPDATE, before, after, sensitive));
-        }
-        // Duplicated lines of a managed key are rewritten too; that alone is a (quiet) update.
-        String merged = EnvFile.merge(observed, revealed);
-        if (changes.isEmpty() && observed.isPresent() && observed.get().equals(merged)) {
-            return Optional.empty();
         }
         if (changes.isEmpty()) {
             return Optional.empty();

@@ -1,0 +1,68 @@
+package dev.infra.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.ssh.RemoteCommand;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The write and restore commands, run by a real sh with HOME pointing at a temp dir. */
+class HostCommandsTest {
+    @TempDir
+    Path home;
+
+    int run(RemoteCommand c, String stdin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", c.script()).redirectErrorStream(true);
+        pb.environment().put("HOME", home.toString());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
+    @Test
+    void aNewFileIsCreatedWithItsModeAndNoBackup() throws Exception {
+        assertThat(run(HostCommands.atomicWrite("~/app/.envs/.django", "0600", Optional.empty()), "NATS_URL=n\n")).isZero();
+        Path f = home.resolve("app/.envs/.django");
+        assertThat(Files.readString(f)).isEqualTo("NATS_URL=n\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(f.resolveSibling(".django.infra-bak")).doesNotExist();
+        try (var leftovers = Files.list(f.getParent())) {
+            assertThat(leftovers.map(x -> x.getFileName().toString())).containsExactly(".django");
+        }
+    }
+
+    @Test
+    void anUnchangedFileIsReplacedKeepingItsModeAndABackup() throws Exception {
+        Path f = Files.createDirectories(home.resolve("app")).resolve("c.yml");
+        Files.writeString(f, "old\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(run(HostCommands.atomicWrite("~/app/c.yml", "0644", Optional.of(Applier.sha256("old\n"))), "new\n")).isZero();
+        assertThat(Files.readString(f)).isEqualTo("new\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----");
+        assertThat(Files.readString(home.resolve("app/c.yml.infra-bak"))).isEqualTo("old\n");
+
+        assertThat(run(HostCommands.restore("~/app/c.yml", true), "")).isZero();
+        assertThat(Files.readString(f)).isEqualTo("old\n");
+    }
+
+    @Test
+    void aFileChangedSinceItWasReadIsNotOverwritten() throws Exception {
+        Path f = Files.createDirectories(home.resolve("app")).resolve(".django");
+        Files.writeString(f, "SECRET=edited-by-someone-else\n");
+        assertThat(run(HostCommands.atomicWrite("~/app/.django", "0600", Optional.of(Applier.sha256("SECRET=old\n"))), "NATS_URL=n\n"))
+                .isEqualTo(3);
+        assertThat(Files.readString(f)).isEqualTo("SECRET=edited-by-someone-else\n");
+        assertThat(run(HostCommands.atomicWrite("~/app/.django", "0600", Optional.empty()), "x\n")).as("appeared since").isEqualTo(3);
+        assertThat(Files.readString(f)).isEqualTo("SECRET=edited-by-someone-else\n");
+    }
+}
