@@ -54,6 +54,48 @@ public final class SshPool implements AutoCloseable {
         client.setConnectTimeout((int) e.connectTimeout().toMillis());
         client.setTimeout((int) Math.max(e.connectTimeout().toMillis(), 30_000));
         client.getConnection().getKeepAlive().setKeepAliveInterval(KEEPALIVE_SECONDS);
+        // A host that accepts TCP but never speaks SSH (frozen, overloaded) must fail alone and fast:
+        // the whole handshake and login get twice the connect timeout, then the connection is dropped.
+        long bound = Math.max(2 * e.connectTimeout().toMillis(), 4000);
+        // Keys are loaded first, outside that bound: a passphrase prompt waits for the person, not the clock.
+        List<AuthMethod> methods;
+        try {
+            methods = authMethods(client, e);
+        } catch (IOException ex) {
+            close(client);
+            throw new SshException(e.name(), "cannot load the private key: " + message(ex), ex);
+        }
+        java.util.concurrent.CompletableFuture<Void> handshake = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                establish(client, e, jump, verifier, methods);
+            } catch (IOException ex) {
+                throw new java.util.concurrent.CompletionException(ex);
+            }
+        });
+        try {
+            handshake.get(bound, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException ex) {
+            handshake.cancel(true);
+            close(client);
+            throw new SshException(e.name(), "no SSH answer from " + e.describe() + " within " + (bound / 1000)
+                    + " s (the host or its sshd hangs)", ex);
+        } catch (java.util.concurrent.ExecutionException ex) {
+            close(client);
+            Throwable cause = ex.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : ex.getCause();
+            if (cause instanceof SshException se) {
+                throw se;
+            }
+            throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message((Exception) cause), cause);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            close(client);
+            throw new SshException(e.name(), "interrupted", ex);
+        }
+        return client;
+    }
+
+    private void establish(SSHClient client, Endpoint e, Remote jump, StrictKnownHosts verifier, List<AuthMethod> methods)
+            throws IOException {
         try {
             if (jump == null) {
                 client.connect(e.hostname(), e.port());
@@ -62,7 +104,6 @@ public final class SshPool implements AutoCloseable {
                 client.connectVia(tunnel);
             }
         } catch (TransportException ex) {
-            close(client);
             String rejection = verifier.rejection();
             if (rejection != null && (ex.getMessage() == null || ex.getMessage().contains("verify")
                     || ex.getMessage().contains("HostKey") || ex.getMessage().contains("host key"))) {
@@ -70,27 +111,20 @@ public final class SshPool implements AutoCloseable {
             }
             throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex), ex);
         } catch (IOException ex) {
-            close(client);
             throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex)
                     + (jump == null ? "" : " (through " + jump.endpoint().name() + ")"), ex);
         }
         try {
-            List<AuthMethod> methods = authMethods(client, e);
             if (methods.isEmpty()) {
                 throw new SshException(e.name(), "no key to log in with: set ssh.identity_file in the inventory, "
                         + "IdentityFile in your ssh config, or load a key into ssh-agent (SSH_AUTH_SOCK)", null);
             }
             client.auth(e.user(), methods);
         } catch (UserAuthException ex) {
-            close(client);
             throw new SshException(e.name(), "the server refused our key(s) for " + e.user() + " (" + e.identities()
                     + (SshAgent.fromEnvironment().isPresent() ? " and ssh-agent's" : "")
                     + "): check authorized_keys on the host and the user name", ex);
-        } catch (IOException ex) {
-            close(client);
-            throw new SshException(e.name(), "authentication failed: " + message(ex), ex);
         }
-        return client;
     }
 
     /** A host's key as it presents it, fetched without trusting it and without logging in. */

@@ -84,6 +84,24 @@ class SshTransportLabTest {
 
     @Test
     @Order(3)
+    void aHungHostFailsWithinTwiceItsConnectTimeoutAndAlone() {
+        String container = lab.lab().plan().hosts().stream().filter(h -> h.name().equals("ami-live")).findFirst().orElseThrow().container();
+        lab.docker().pauseContainerCmd(container).exec();
+        try {
+            long start = System.nanoTime();
+            Cli.Result plan = infra(Path.of(Cli.inventory("lab.yml")), lab.dir().toString(), "plan");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(plan.exitCode()).isEqualTo(1);
+            assertThat(plan.out()).contains("Error: ami-live: no SSH answer").contains("# ami-worker-2").contains("# ami-redis-1");
+            assertThat(millis).as("lab connect_timeout is 5s").isLessThan(20_000);
+            System.out.println("plan with one hung host took " + millis + " ms");
+        } finally {
+            lab.docker().unpauseContainerCmd(container).exec();
+        }
+    }
+
+    @Test
+    @Order(4)
     void aDeadHostFailsFastAndAlone() {
         lab.docker().stopContainerCmd(lab.lab().plan().hosts().stream().filter(h -> h.name().equals("ami-live"))
                 .findFirst().orElseThrow().container()).withTimeout(1).exec();
