@@ -117,7 +117,7 @@ public final class Applier {
             }
             for (FileChange f : hp.files()) {
                 byte[] content = contentFor(f, desired, observed);
-                must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() ? "0600" : "0644",
+                must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() || carriesSecrets(desired, f.path()) ? "0600" : "0644",
                         observed.file(f.path()).map(Applier::sha256)), content);
                 written.add(f.path());
                 done.add(f.action().symbol() + " " + f.path());
@@ -150,10 +150,6 @@ public final class Applier {
             if (unhealthy.isPresent()) {
                 throw new StepFailed(unhealthy.get());
             }
-            remote.run(HostCommands.clearPending(), STEP_TIMEOUT);
-            audit(remote, host, done, "ok", start, null);
-            say(host, "healthy");
-            return new HostResult(host.name(), true, String.join("; ", done));
         } catch (StepFailed | SshException e) {
             String reason = e.getMessage();
             say(host, "FAILED: " + reason);
@@ -165,6 +161,15 @@ public final class Applier {
             }
             return new HostResult(host.name(), false, reason + "; " + rollback);
         }
+        // The host is healthy: bookkeeping that fails now is a warning, never a reason to roll it back.
+        say(host, "healthy");
+        try {
+            remote.run(HostCommands.clearPending(), STEP_TIMEOUT);
+            audit(remote, host, done, "ok", start, null);
+        } catch (RuntimeException e) {
+            say(host, "warning: could not record the audit line or clear due restarts: " + e.getMessage());
+        }
+        return new HostResult(host.name(), true, String.join("; ", done));
     }
 
     /** Bytes to write: the rendered file, or for the shared env file the merge with what is there. */
@@ -277,6 +282,10 @@ public final class Applier {
             line.put("error", error);
         }
         remote.run(HostCommands.audit(line.toString()), STEP_TIMEOUT);
+    }
+
+    private static boolean carriesSecrets(HostState desired, String path) {
+        return desired.files().stream().anyMatch(d -> d.path().equals(path) && dev.infra.secrets.SecretRef.containsAny(d.content()));
     }
 
     static String sha256(String content) {

@@ -58,8 +58,10 @@ public final class Health {
 
     /** From {@code host}, a TCP connection to NATS gets the server's INFO line: the path a worker uses. */
     public static Optional<String> reachesNats(Remote host, String natsAddress, int port, Duration within) {
+        java.util.concurrent.atomic.AtomicReference<DirectConnection> channel = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(() -> {
             try (DirectConnection c = host.tcp(natsAddress, port)) {
+                channel.set(c);
                 InputStream in = c.getInputStream();
                 byte[] buf = new byte[5];
                 int n = in.readNBytes(buf, 0, 5);
@@ -69,11 +71,12 @@ public final class Health {
             } catch (IOException | RuntimeException e) {
                 return Optional.of(host.endpoint().name() + " cannot reach NATS at " + natsAddress + ":" + port + ": " + e.getMessage());
             }
-        });
+        }, dev.infra.ssh.Background.THREAD_PER_TASK);
         try {
             return probe.get(within.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             probe.cancel(true);
+            closeQuietly(channel.get());
             return Optional.of(host.endpoint().name() + " got no answer from NATS at " + natsAddress + ":" + port
                     + " within " + within.toSeconds() + " s");
         } catch (InterruptedException e) {
@@ -81,6 +84,16 @@ public final class Health {
             return Optional.of("interrupted");
         } catch (java.util.concurrent.ExecutionException e) {
             return Optional.of(e.getCause().getMessage());
+        }
+    }
+
+    static void closeQuietly(DirectConnection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // it is being abandoned anyway
+            }
         }
     }
 

@@ -52,6 +52,13 @@ public final class HostCommands {
                 : "set -eu\np=" + p + "\nrm -f \"$p\"\n");
     }
 
+    /** Back to the state before infra's last write: the backup if infra made one, else no file. */
+    public static RemoteCommand restoreOrRemove(String path) {
+        String p = Shell.path(path);
+        return RemoteCommand.of("restore " + path,
+                "p=" + p + "\nif [ -e \"$p" + BACKUP_SUFFIX + "\" ]; then mv -f \"$p" + BACKUP_SUFFIX + "\" \"$p\"; else rm -f \"$p\"; fi\n");
+    }
+
     public static String compose(String flavor, ComposeProject p) {
         String tool = "v2".equals(flavor) ? "docker compose" : "docker-compose";
         return "cd " + Shell.path(p.dir()) + " && " + tool + " -p " + Shell.quote(p.name()) + " -f " + Shell.quote(p.composeFile());

@@ -249,7 +249,8 @@ final class NatsCommand implements Runnable {
                     Optional<Instant> last = js.lastActivity();
                     boolean oldEnough = Duration.between(js.created(), now).compareTo(threshold) > 0;
                     boolean recentlyActive = last.isPresent() && Duration.between(last.get(), now).compareTo(threshold) <= 0;
-                    boolean emptyIdle = js.messages() == 0
+                    // A job created a moment ago is empty too: only streams older than ack_wait can be orphans.
+                    boolean emptyIdle = js.messages() == 0 && Duration.between(js.created(), now).compareTo(policy.ackWait()) > 0
                             && (last.isEmpty() || Duration.between(last.get(), now).compareTo(policy.ackWait()) > 0);
                     if (oldEnough && !recentlyActive) {
                         why.put(js.name(), "older than " + Durations.format(threshold) + " (" + human(Duration.between(js.created(), now))

@@ -263,18 +263,28 @@ final class OnboardCommand implements Callable<Integer> {
                 .map(c -> "verify " + c.id() + ": " + c.message()).findFirst();
     }
 
-    /** Puts the host back: its compose projects down, the files infra wrote removed. */
+    /** Puts the host back: its compose projects down, the files infra wrote (env file included) removed. */
     private static void undoHost(Fleet f, Host host, PrintWriter out) {
         try {
             Remote remote = f.remote(host);
             HostState desired = f.desired(host.name());
+            String flavor = f.observe(List.of(host)).get(0).state().map(o -> o.compose()).orElse("v1");
+            List<String> failures = new ArrayList<>();
             for (ComposeProject p : desired.projects()) {
-                remote.run(HostCommands.down("v1", p), Duration.ofMinutes(2));
+                ExecResult down = remote.run(HostCommands.down(flavor, p), Duration.ofMinutes(2));
+                if (!down.ok()) {
+                    failures.add(p.name() + ": " + down.reason());
+                }
             }
-            for (var file : desired.files()) {
-                remote.run(HostCommands.restore(file.path(), false), Duration.ofSeconds(30));
+            List<String> paths = new ArrayList<>();
+            desired.files().forEach(x -> paths.add(x.path()));
+            desired.env().forEach(x -> paths.add(x.path()));
+            for (String path : paths) {
+                remote.run(HostCommands.restoreOrRemove(path), Duration.ofSeconds(30));
             }
-            out.println("  took down the containers infra started on " + host.name() + " and removed the files it wrote");
+            out.println(failures.isEmpty()
+                    ? "  took down the containers infra started on " + host.name() + " and put back the files it wrote"
+                    : "  removed the files infra wrote on " + host.name() + ", but could not take down: " + String.join("; ", failures));
         } catch (RuntimeException e) {
             out.println("  could not clean " + host.name() + ": " + e.getMessage());
         }

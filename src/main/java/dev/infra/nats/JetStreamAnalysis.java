@@ -41,7 +41,7 @@ public final class JetStreamAnalysis {
             boolean idle = last.isEmpty() || Duration.between(last.get(), now).compareTo(policy.ackWait()) > 0;
             if (age.compareTo(policy.maxAge()) > 0) {
                 out.add(new Stale(s, "older than max_age " + human(policy.maxAge()) + " (" + human(age) + ")"));
-            } else if (s.messages() == 0 && idle) {
+            } else if (s.messages() == 0 && idle && age.compareTo(policy.ackWait()) > 0) {
                 out.add(new Stale(s, "empty and idle" + last.map(t -> " since " + t).orElse(" (never used)")));
             }
         }

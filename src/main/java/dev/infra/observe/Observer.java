@@ -116,6 +116,9 @@ public final class Observer {
         try {
             for (JsonNode c : JSON.readTree(json)) {
                 JsonNode labels = c.path("Config").path("Labels");
+                if ("True".equalsIgnoreCase(labels.path("com.docker.compose.oneoff").asText("False"))) {
+                    continue;  // `compose run` containers are not the service
+                }
                 Map<String, String> env = new LinkedHashMap<>();
                 for (JsonNode e : c.path("Config").path("Env")) {
                     String kv = e.asText();

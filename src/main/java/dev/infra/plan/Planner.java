@@ -54,7 +54,8 @@ public final class Planner {
         String before = observed.map(secrets::mask).orElse("");
         String after = secrets.mask(wanted);
         Action action = observed.isPresent() ? Action.UPDATE : Action.CREATE;
-        return Optional.of(new FileChange(path, action, unifiedDiff(path, observed.isPresent() ? before : null, after), List.of()));
+        String diff = unifiedDiff(path, observed.isPresent() ? before : null, after);
+        return Optional.of(new FileChange(path, action, redactSecretLines(diff, desired), List.of()));
     }
 
     static Optional<FileChange> envChange(ManagedEnv env, Optional<String> observed, SecretValues secrets) {
@@ -125,9 +126,40 @@ public final class Planner {
         return out;
     }
 
+    /**
+     * Masking knows today's secret values only: after a rotation the old value on the host is
+     * unknown, so every changed line whose desired form carries a secret (its "key:" or "KEY=" part)
+     * is shown as (sensitive), whatever it holds.
+     */
+    static String redactSecretLines(String diff, String desired) {
+        List<String> prefixes = new ArrayList<>();
+        for (String line : desired.split("\n")) {
+            if (dev.infra.secrets.SecretRef.containsAny(line)) {
+                int cut = Math.max(line.indexOf(':'), line.indexOf('='));
+                int first = line.indexOf(':') >= 0 && line.indexOf('=') >= 0 ? Math.min(line.indexOf(':'), line.indexOf('=')) : cut;
+                prefixes.add(first >= 0 ? line.substring(0, first + 1) : line);
+            }
+        }
+        if (prefixes.isEmpty()) {
+            return diff;
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : diff.split("\n", -1)) {
+            boolean change = (line.startsWith("+") && !line.startsWith("+++")) || (line.startsWith("-") && !line.startsWith("---"))
+                    || line.startsWith(" ");
+            String body = line.isEmpty() ? "" : line.substring(1);
+            String prefix = change ? prefixes.stream().filter(body::startsWith).findFirst().orElse(null) : null;
+            out.append(prefix == null ? line : line.charAt(0) + prefix + " (sensitive)").append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
     /** "NATS_URL missing" when a running container's environment lacks a managed value. */
     static Optional<String> staleEnvironment(List<ObservedContainer> containers, Map<String, String> managed) {
         for (ObservedContainer c : containers) {
+            if (!c.running()) {
+                continue;  // an exited container serves nothing; what runs is what counts
+            }
             for (Map.Entry<String, String> e : managed.entrySet()) {
                 String live = c.env().get(e.getKey());
                 if (live == null) {

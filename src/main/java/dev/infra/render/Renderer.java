@@ -26,7 +26,7 @@ public final class Renderer {
     public static final String NATS_CONF = "nats/nats.conf.peb";
     public static final String DEPLOYMENT_COMPOSE = "deployment/docker-compose.yml.peb";
     public static final String MANAGED_ENV = "deployment/managed.env.peb";
-    public static final String NATS_CONF_FILE = "nats.conf";
+    public static final String NATS_CONF_FILE = "config/nats.conf";
 
     private final Path templatesDir;
     private final PebbleEngine engine;

@@ -27,22 +27,38 @@ import net.schmizz.sshj.userauth.password.Resource;
 public final class SshPool implements AutoCloseable {
     private static final int KEEPALIVE_SECONDS = 15;
 
-    private final Map<String, Remote> open = new ConcurrentHashMap<>();
+    /** Per connection target: the connection, or why it could not be made (remembered for the run). */
+    private final Map<String, java.util.concurrent.CompletableFuture<Remote>> open = new ConcurrentHashMap<>();
     private final Map<Path, StrictKnownHosts> verifiers = new ConcurrentHashMap<>();
 
+    /**
+     * The connection to {@code endpoint}, opened once. Hosts connect in parallel (one slow host
+     * never holds up another), and a host that failed is not retried by every check of the run.
+     */
     public Remote connect(Endpoint endpoint) {
-        Remote existing = open.get(endpoint.key());
-        if (existing != null && existing.client().isConnected()) {
-            return existing;
-        }
-        synchronized (this) {
-            existing = open.get(endpoint.key());
-            if (existing != null && existing.client().isConnected()) {
-                return existing;
+        while (true) {
+            java.util.concurrent.CompletableFuture<Remote> mine = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Remote> existing = open.putIfAbsent(endpoint.key(), mine);
+            if (existing == null) {
+                try {
+                    Remote remote = new Remote(endpoint, openClient(endpoint));
+                    mine.complete(remote);
+                    return remote;
+                } catch (RuntimeException ex) {
+                    mine.completeExceptionally(ex);
+                    throw ex;
+                }
             }
-            Remote remote = new Remote(endpoint, openClient(endpoint));
-            open.put(endpoint.key(), remote);
-            return remote;
+            Remote remote;
+            try {
+                remote = existing.join();
+            } catch (java.util.concurrent.CompletionException ce) {
+                throw ce.getCause() instanceof RuntimeException re ? re : ce;
+            }
+            if (remote.client().isConnected()) {
+                return remote;
+            }
+            open.remove(endpoint.key(), existing);  // dropped since: connect again
         }
     }
 
@@ -71,7 +87,7 @@ public final class SshPool implements AutoCloseable {
             } catch (IOException ex) {
                 throw new java.util.concurrent.CompletionException(ex);
             }
-        });
+        }, Background.THREAD_PER_TASK);
         try {
             handshake.get(bound, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException ex) {
@@ -155,6 +171,11 @@ public final class SshPool implements AutoCloseable {
 
     /** Trusts this key for this run only; nothing is written to known_hosts. */
     public void trustForThisRun(Endpoint e, HostKey key) {
+        // The refusal that showed the key is remembered; with the key now trusted, connect afresh.
+        var failed = open.get(e.key());
+        if (failed != null && failed.isCompletedExceptionally()) {
+            open.remove(e.key(), failed);
+        }
         verifier(e.knownHosts()).trustOnce(key.knownHostsName(), key.fingerprint());
         verifier(e.knownHosts()).trustOnce(e.hostname(), key.fingerprint());
     }
@@ -232,7 +253,8 @@ public final class SshPool implements AutoCloseable {
     @Override
     public void close() {
         // Hosts behind a jump host first, then the jump hosts.
-        open.values().stream().sorted((a, b) -> Integer.compare(depth(b.endpoint()), depth(a.endpoint())))
+        open.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).map(java.util.concurrent.CompletableFuture::join)
+                .sorted((a, b) -> Integer.compare(depth(b.endpoint()), depth(a.endpoint())))
                 .forEach(r -> close(r.client()));
         open.clear();
     }

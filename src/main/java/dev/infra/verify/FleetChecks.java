@@ -122,7 +122,7 @@ public final class FleetChecks {
         CompletableFuture<ObservedHost> f = observed.computeIfAbsent(h.name(), k -> CompletableFuture.supplyAsync(() -> {
             Fleet.Observation o = fleet.observe(List.of(h)).get(0);
             return o.state().orElseThrow(() -> new IllegalStateException(o.error().orElse("cannot read the host")));
-        }));
+        }, dev.infra.ssh.Background.THREAD_PER_TASK));
         return f.join();
     }
 
@@ -190,8 +190,10 @@ public final class FleetChecks {
         Host nats = inv.hostsWith(Role.NATS).get(0);
         String address = nats.privateAddress().orElse(nats.name());
         int port = inv.nats().clientPort();
+        java.util.concurrent.atomic.AtomicReference<DirectConnection> channel = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Outcome> probe = CompletableFuture.supplyAsync(() -> {
             try (DirectConnection c = fleet.remote(h).tcp(address, port)) {
+                channel.set(c);
                 InputStream in = c.getInputStream();
                 String info = line(in);
                 if (!info.startsWith("INFO ")) {
@@ -210,11 +212,18 @@ public final class FleetChecks {
                 return Outcome.crit("cannot reach NATS at " + address + ":" + port + " from " + h.name() + ": " + e.getMessage(),
                         "check the firewall and routes between " + h.name() + " and " + nats.name());
             }
-        });
+        }, dev.infra.ssh.Background.THREAD_PER_TASK);
         try {
             return probe.get(Math.min(timeout.toMillis(), 10_000), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             probe.cancel(true);
+            if (channel.get() != null) {
+                try {
+                    channel.get().close();
+                } catch (IOException ignored) {
+                    // abandoned
+                }
+            }
             return Outcome.crit("no answer from NATS at " + address + ":" + port + " through " + h.name()
                     + " (a firewall dropping packets?)", "check the firewall and routes between " + h.name() + " and " + nats.name());
         } catch (InterruptedException e) {
@@ -360,7 +369,7 @@ public final class FleetChecks {
                         } catch (IOException e) {
                             throw new IllegalStateException(e.getMessage(), e);
                         }
-                    });
+                    }, dev.infra.ssh.Background.THREAD_PER_TASK);
                 }
             }
         }

@@ -94,7 +94,10 @@ class PlanApplyDriftLabTest {
     @Test
     @Order(4)
     void handEditsAreDriftNamingTheHostAndTheDifference() {
-        lab.sh("ami-redis-1", "echo '# tuned by hand' >> ~/nats/nats.conf");
+        // Tuned by hand and reloaded: the running server now allows 77 connections.
+        lab.sh("ami-redis-1", "sed -i 's/^max_connections: .*/max_connections: 77/' ~/nats/config/nats.conf"
+                + " && docker kill -s HUP nats_nats_1 && sleep 1");
+        assertThat(lab.sh("ami-redis-1", "curl -s http://127.0.0.1:8222/varz")).containsPattern("\"max_connections\":\\s*77");
         lab.sh("ami-live", "sed -i 's#^NATS_URL=.*#NATS_URL=nats://localhost:4222#' ~/ami-platform/.envs/.production/.django");
         // A container recreated with another environment, then the file put back: only the container drifts.
         lab.sh(WORKER, "cd ~/ami-platform && cp .envs/.production/.django /tmp/env.keep"
@@ -105,7 +108,7 @@ class PlanApplyDriftLabTest {
         Cli.Result drift = infra("drift");
         assertThat(drift.exitCode()).as(drift.all()).isEqualTo(2);
         assertThat(drift.out())
-                .contains("DRIFT ami-redis-1").contains("file ~/nats/nats.conf differs")
+                .contains("DRIFT ami-redis-1").contains("file ~/nats/config/nats.conf differs")
                 .contains("DRIFT ami-live").contains("NATS_URL is nats://localhost:4222, want nats://nats:4222")
                 .contains("DRIFT ami-worker-2").contains("celeryworker: running with an old environment: NATS_URL missing");
         Cli.Result json = infra("drift", "--json");
@@ -120,6 +123,8 @@ class PlanApplyDriftLabTest {
         assertThat(apply.exitCode()).as(apply.all()).isZero();
         assertThat(apply.out()).contains("reloaded nats (SIGHUP)");
         assertThat(lab.sh("ami-redis-1", "docker inspect nats_nats_1 --format '{{.State.StartedAt}}'")).isEqualTo(startedBefore);
+        // …and the reload really took the new file (a single-file bind mount would have kept the old one).
+        assertThat(lab.sh("ami-redis-1", "sleep 1; curl -s http://127.0.0.1:8222/varz")).containsPattern("\"max_connections\":\\s*1024");
         assertThat(infra("drift").exitCode()).isZero();
     }
 

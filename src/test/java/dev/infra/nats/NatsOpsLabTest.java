@@ -33,8 +33,20 @@ class NatsOpsLabTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension();
 
+    static java.nio.file.Path inventory;
+
+    /** lab.yml with ack_wait 2s, so empty job streams become orphans within the test (5m in lab.yml). */
     static Cli.Result infra(String... args) {
-        return lab.infra(args);
+        if (inventory == null) {
+            inventory = lab.dir().resolve("lab-2s.yml");
+            try {
+                java.nio.file.Files.writeString(inventory, java.nio.file.Files.readString(java.nio.file.Path.of(Cli.inventory("lab.yml")))
+                        .replace("ack_wait: 5m", "ack_wait: 2s"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return lab.infraOn(inventory, args);
     }
 
     static String standin(String args) {
@@ -120,6 +132,7 @@ class NatsOpsLabTest {
                 JobFixtures.createJob(admin.management(), String.valueOf(3000 + i), 2, Duration.ofMinutes(5));
             }
         }
+        Thread.sleep(3000);
         workers("stop");
         lab.sh("ami-worker-2", "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
                 + "infra-lab/worker:latest enqueue --job 2600 --tasks 2");
