@@ -82,22 +82,8 @@ final class ApplyCommand implements Callable<Integer> {
         }
         try (Fleet f = fleet.open(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
-            List<Observation> observations = f.observe(hosts);
-            Plan plan = f.plan(observations);
-            if (saved != null) {
-                refuseIfStale(saved, plan, FleetOptions.desiredHash(f, hosts));
-            }
-            new PlanTextView(parent.global.style()).render(plan, out);
-            if (plan.hasErrors()) {
-                return ExitCodes.ERROR;
-            }
-            if (plan.summary().empty()) {
-                return ExitCodes.OK;
-            }
-            if (saved == null && !yes && !confirmed(out)) {
-                out.println("Apply cancelled.");
-                return ExitCodes.ERROR;
-            }
+            // Lock first, as Terraform does: what is read, shown and confirmed is what is changed,
+            // with no other apply in between.
             String who = System.getProperty("user.name") + "@" + localHostName();
             String command = "infra apply" + (fleet.limit == null ? "" : " --limit " + fleet.limit);
             FleetLock lock = FleetLock.of(f);
@@ -106,28 +92,48 @@ final class ApplyCommand implements Callable<Integer> {
             } catch (FleetLock.LockHeld e) {
                 throw new UserError(e.getMessage());
             }
-            List<Applier.HostResult> results;
             try {
-                out.println();
-                out.println("Applying (lock taken at " + lock.where() + ") …");
-                out.flush();
-                results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command)).apply(plan, observations);
+                return planConfirmApply(f, hosts, saved, lock, who, command, out);
             } finally {
                 lock.release();
             }
-            List<Applier.HostResult> failed = results.stream().filter(r -> !r.ok()).toList();
-            out.println();
-            if (failed.isEmpty()) {
-                Plan.Summary s = plan.summary();
-                out.println(parent.global.style().green("Apply complete!") + " Resources: " + s.add() + " added, "
-                        + s.change() + " changed, " + s.remove() + " removed.");
-                return ExitCodes.OK;
-            }
-            out.println(parent.global.style().red("Apply failed") + " on " + failed.size() + " host(s):");
-            failed.forEach(r -> out.println("  " + r.host() + ": " + r.detail()));
-            out.println("Fix the cause and run `infra apply` again: it picks up from what the hosts have now.");
+        }
+    }
+
+    private int planConfirmApply(Fleet f, List<Host> hosts, JsonNode saved, FleetLock lock, String who, String command,
+                                 PrintWriter out) throws IOException {
+        List<Observation> observations = f.observe(hosts);
+        Plan plan = f.plan(observations);
+        if (saved != null) {
+            refuseIfStale(saved, plan, FleetOptions.desiredHash(f, hosts));
+        }
+        new PlanTextView(parent.global.style()).render(plan, out);
+        if (plan.hasErrors()) {
             return ExitCodes.ERROR;
         }
+        if (plan.summary().empty()) {
+            return ExitCodes.OK;
+        }
+        if (saved == null && !yes && !confirmed(out)) {
+            out.println("Apply cancelled.");
+            return ExitCodes.ERROR;
+        }
+        out.println();
+        out.println("Applying (lock held at " + lock.where() + ") …");
+        out.flush();
+        List<Applier.HostResult> results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command)).apply(plan, observations);
+        List<Applier.HostResult> failed = results.stream().filter(r -> !r.ok()).toList();
+        out.println();
+        if (failed.isEmpty()) {
+            Plan.Summary s = plan.summary();
+            out.println(parent.global.style().green("Apply complete!") + " Resources: " + s.add() + " added, "
+                    + s.change() + " changed, " + s.remove() + " removed.");
+            return ExitCodes.OK;
+        }
+        out.println(parent.global.style().red("Apply failed") + " on " + failed.size() + " host(s):");
+        failed.forEach(r -> out.println("  " + r.host() + ": " + r.detail()));
+        out.println("Fix the cause and run `infra apply` again: it picks up from what the hosts have now.");
+        return ExitCodes.ERROR;
     }
 
     private JsonNode readPlan(Path file) {
