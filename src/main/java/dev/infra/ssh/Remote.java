@@ -41,7 +41,7 @@ public final class Remote {
         Session session = null;
         try {
             session = client.startSession();
-            Session.Command cmd = session.exec(command.script());
+            Session.Command cmd = session.exec(bounded(command.script(), timeout));
             if (stdin != null) {
                 try (OutputStream in = cmd.getOutputStream()) {
                     in.write(stdin);
@@ -88,6 +88,17 @@ public final class Remote {
             throw new SshException(endpoint.name(), "cannot open a TCP channel to " + host + ":" + port + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The script, bounded on the host too: closing the channel at our timeout does not stop a
+     * process that has no terminal, so the host's own `timeout` ends it (TERM, then KILL 5 s later).
+     */
+    static String bounded(String script, Duration timeout) {
+        long seconds = Math.max(1, timeout.toSeconds());
+        String quoted = Shell.quote(script);
+        return "if command -v timeout >/dev/null 2>&1; then exec timeout -k 5 " + seconds + " sh -c " + quoted
+                + "; else exec sh -c " + quoted + "; fi";
     }
 
     /** A loopback port forwarded to {@code host:port} as seen from this host; 0 picks a free port. */
