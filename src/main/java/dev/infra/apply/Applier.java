@@ -209,8 +209,7 @@ public final class Applier {
             return Optional.of(last);
         }
         if (host.has(Role.APP) || host.has(Role.WORKER)) {
-            String natsIp = fleet.inventory().hostsWith(Role.NATS).get(0).privateAddress().orElseThrow();
-            return Health.reachesNats(remote, natsIp, fleet.inventory().nats().clientPort(), Duration.ofSeconds(10));
+            return dev.infra.nats.NatsProbe.check(remote, fleet.inventory(), fleet.secrets(), Duration.ofSeconds(10));
         }
         return Optional.empty();
     }

@@ -3,17 +3,12 @@ package dev.infra.apply;
 import dev.infra.ssh.Forward;
 import dev.infra.ssh.Remote;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 
 /** The gates apply waits on before it goes on: each answers "healthy" or why not, within a bound. */
 public final class Health {
@@ -53,47 +48,6 @@ public final class Health {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    /** From {@code host}, a TCP connection to NATS gets the server's INFO line: the path a worker uses. */
-    public static Optional<String> reachesNats(Remote host, String natsAddress, int port, Duration within) {
-        java.util.concurrent.atomic.AtomicReference<DirectConnection> channel = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<Optional<String>> probe = CompletableFuture.supplyAsync(() -> {
-            try (DirectConnection c = host.tcp(natsAddress, port)) {
-                channel.set(c);
-                InputStream in = c.getInputStream();
-                byte[] buf = new byte[5];
-                int n = in.readNBytes(buf, 0, 5);
-                String head = new String(buf, 0, n, StandardCharsets.US_ASCII);
-                return head.startsWith("INFO") ? Optional.<String>empty()
-                        : Optional.of("NATS at " + natsAddress + ":" + port + " answered '" + head + "', not INFO");
-            } catch (IOException | RuntimeException e) {
-                return Optional.of(host.endpoint().name() + " cannot reach NATS at " + natsAddress + ":" + port + ": " + e.getMessage());
-            }
-        }, dev.infra.ssh.Background.THREAD_PER_TASK);
-        try {
-            return probe.get(within.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            probe.cancel(true);
-            closeQuietly(channel.get());
-            return Optional.of(host.endpoint().name() + " got no answer from NATS at " + natsAddress + ":" + port
-                    + " within " + within.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-            return Optional.of(e.getCause().getMessage());
-        }
-    }
-
-    static void closeQuietly(DirectConnection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // it is being abandoned anyway
-            }
         }
     }
 

@@ -80,10 +80,6 @@ public final class HostCommands {
         return RemoteCommand.of("reload " + service + " (SIGHUP)", compose(flavor, p) + " kill -s SIGHUP " + Shell.quote(service) + " 2>&1");
     }
 
-    public static RemoteCommand restart(String flavor, ComposeProject p, Collection<String> services) {
-        return RemoteCommand.of("restart " + String.join(", ", services),
-                compose(flavor, p) + " restart " + Shell.join(List.copyOf(services)) + " 2>&1");
-    }
 
     /** Remembers restarts that are due, so a run that dies after writing files leaves them visible. */
     public static RemoteCommand markPending(Collection<String> projectSlashService) {

@@ -6,7 +6,6 @@ import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.HostState;
-import dev.infra.secrets.SecretResolver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,9 +24,12 @@ final class FleetOptions {
     int parallel;
 
     Fleet open(GlobalOptions global) {
-        Inventory inv = global.loadInventory(true);
-        var file = global.inventoryPath();
-        return new Fleet(inv, global.renderer(), SecretResolver.fromProcess(file.toAbsolutePath().getParent()), parallel);
+        return global.fleet(global.loadInventory(true), parallel);
+    }
+
+    /** A fleet for commands without --limit/--parallel of their own. */
+    static Fleet open(GlobalOptions global, int parallel) {
+        return global.fleet(global.loadInventory(true), parallel);
     }
 
     List<Host> hosts(Inventory inv) {

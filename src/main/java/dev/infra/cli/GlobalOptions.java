@@ -59,10 +59,12 @@ public final class GlobalOptions {
 
     /** Loads the inventory; secrets must resolve only for commands that will use their values. */
     public Inventory loadInventory(boolean requireSecrets) {
-        Path file = inventoryPath();
-        Path base = file.toAbsolutePath().getParent();
-        Optional<SecretResolver> secrets = requireSecrets ? Optional.of(SecretResolver.fromProcess(base)) : Optional.empty();
-        return new InventoryLoader(secrets, vars).load(file);
+        return loadInventoryFrom(inventoryPath(), requireSecrets);
+    }
+
+    /** A connection-ready fleet of {@code inv}; secrets resolve from the environment and files beside it. */
+    public dev.infra.fleet.Fleet fleet(Inventory inv, int parallel) {
+        return new dev.infra.fleet.Fleet(inv, renderer(), SecretResolver.fromProcess(inv.file().toAbsolutePath().getParent()), parallel);
     }
 
     /** Loads another inventory file with the same overrides (onboarding's candidate inventory). */

@@ -24,9 +24,7 @@ final class LockCommand implements Runnable {
     }
 
     Fleet fleet() {
-        FleetOptions options = new FleetOptions();
-        options.parallel = 1;
-        return options.open(parent.global);
+        return FleetOptions.open(parent.global, 1);
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Who holds the lock, since when, for what.")

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,9 +53,7 @@ final class NatsCommand implements Runnable {
     }
 
     static int withNats(InfraCommand parent, CommandSpec spec, Action action) {
-        FleetOptions options = new FleetOptions();
-        options.parallel = 4;
-        try (Fleet f = options.open(parent.global)) {
+        try (Fleet f = FleetOptions.open(parent.global, 4)) {
             Host nats = f.inventory().hostsWith(Role.NATS).stream().findFirst()
                     .orElseThrow(() -> new UserError("the inventory has no NATS host"));
             try (NatsAdmin admin = new NatsAdmin(f.remote(nats), f.inventory(), f.secrets(), Duration.ofSeconds(10))) {
@@ -346,7 +343,4 @@ final class NatsCommand implements Runnable {
         }
     }
 
-    static String joined(List<String> items) {
-        return items.stream().collect(Collectors.joining(", "));
-    }
 }

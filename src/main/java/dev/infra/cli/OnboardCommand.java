@@ -4,7 +4,7 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import dev.infra.apply.Applier;
 import dev.infra.apply.FleetLock;
-import dev.infra.apply.Health;
+import dev.infra.nats.NatsProbe;
 import dev.infra.apply.HostCommands;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
@@ -110,8 +110,7 @@ final class OnboardCommand implements Callable<Integer> {
         Path candidate = file.toAbsolutePath().resolveSibling("." + name + ".onboard.yml");
         Files.writeString(candidate, edited, StandardCharsets.UTF_8);
         SshPool.HostKey key;
-        try (Fleet f = new Fleet(g.loadInventoryFrom(candidate, true), g.renderer(),
-                SecretResolver.fromProcess(file.toAbsolutePath().getParent()), 2)) {
+        try (Fleet f = g.fleet(g.loadInventoryFrom(candidate, true), 2)) {
             Host h = f.inventory().hosts().get(name);
             key = f.presentedKey(h);
             out.println("  host key: " + key.type() + " " + key.fingerprint());
@@ -141,7 +140,7 @@ final class OnboardCommand implements Callable<Integer> {
         printDiff(file, original, edited, out);
         Inventory inv = g.loadInventory(true);
         Host host = inv.hosts().get(name);
-        try (Fleet f = new Fleet(inv, g.renderer(), SecretResolver.fromProcess(file.toAbsolutePath().getParent()), 2)) {
+        try (Fleet f = g.fleet(inv, 2)) {
             knownHosts = f.knownHostsFile(host);
             knownHostsBefore = Files.exists(knownHosts) ? Files.readAllBytes(knownHosts) : null;
             Files.createDirectories(knownHosts.getParent());
@@ -217,11 +216,8 @@ final class OnboardCommand implements Callable<Integer> {
         long free = parseLong(facts.get("free_kb"));
         report(out, problems, free >= MIN_FREE_KB, (free / 1024 / 1024) + " GiB free",
                 "only " + (free / 1024) + " MiB free under " + d.deployDir() + " (at least 2 GiB needed for images)");
-        Host nats = f.inventory().hostsWith(Role.NATS).get(0);
-        String natsAddress = nats.privateAddress().orElse(nats.name());
-        Optional<String> reach = Health.reachesNats(f.remote(h), natsAddress, f.inventory().nats().clientPort(), Duration.ofSeconds(5));
-        report(out, problems, reach.isEmpty(), "NATS " + natsAddress + ":" + f.inventory().nats().clientPort() + " reachable",
-                reach.orElse(""));
+        Optional<String> reach = NatsProbe.check(f.remote(h), f.inventory(), f.secrets(), Duration.ofSeconds(5));
+        report(out, problems, reach.isEmpty(), "NATS " + NatsProbe.target(f.inventory()) + " reachable", reach.orElse(""));
         return problems;
     }
 

@@ -60,9 +60,7 @@ final class TriageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        FleetOptions options = new FleetOptions();
-        options.parallel = 8;
-        try (Fleet f = options.open(parent.global)) {
+        try (Fleet f = FleetOptions.open(parent.global, 8)) {
             var inv = f.inventory();
             var naming = inv.policy().naming();
             String streamName = naming.streamFor(job);

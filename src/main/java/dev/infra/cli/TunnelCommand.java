@@ -40,9 +40,7 @@ final class TunnelCommand implements Callable<Integer> {
             throw new UserError("tunnel what? monitor or client, not '" + what + "'");
         }
         PrintWriter out = spec.commandLine().getOut();
-        FleetOptions options = new FleetOptions();
-        options.parallel = 1;
-        try (Fleet f = options.open(parent.global)) {
+        try (Fleet f = FleetOptions.open(parent.global, 1)) {
             Host nats = f.inventory().hostsWith(Role.NATS).get(0);
             int remote = what.equals("monitor") ? f.inventory().nats().monitorPort() : f.inventory().nats().clientPort();
             try (Forward fw = f.remote(nats).forward("127.0.0.1", remote, port == null ? remote : port)) {

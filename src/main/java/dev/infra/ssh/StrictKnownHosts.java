@@ -1,6 +1,5 @@
 package dev.infra.ssh;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,14 +23,10 @@ final class StrictKnownHosts extends OpenSSHKnownHosts {
     private final java.util.Map<String, PublicKey> seen = new java.util.concurrent.ConcurrentHashMap<>();
 
     StrictKnownHosts(Path file) throws IOException {
-        super(ensureExists(file));
+        super(file.toFile());  // a missing file means "nothing is trusted yet", which sshj handles
         this.file = file;
     }
 
-    private static File ensureExists(Path file) {
-        // A missing known_hosts means "nothing is trusted", not an error to crash on.
-        return file.toFile();
-    }
 
     String rejection() {
         return rejection;

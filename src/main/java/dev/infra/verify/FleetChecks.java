@@ -22,13 +22,10 @@ import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.Shell;
 import dev.infra.verify.CheckResult.Outcome;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 
 /**
  * The checks of `infra verify`, built from the inventory. Each reads the live fleet through the
@@ -78,8 +74,8 @@ public final class FleetChecks {
             }
             if (h.has(Role.NATS)) {
                 checks.add(check("jetstream", h, () -> jetstream(h)));
-                checks.add(check("streams", h, () -> streams(h)));
-                checks.add(check("consumers", h, () -> consumers(h)));
+                checks.add(check("streams", h, () -> withJetStream(h, this::streams)));
+                checks.add(check("consumers", h, () -> withJetStream(h, this::consumers)));
             }
             if (h.has(Role.BASTION) && natsHost.isPresent()) {
                 checks.add(check("monitoring", h, () -> monitoring(h, natsHost.get())));
@@ -188,83 +184,15 @@ public final class FleetChecks {
 
     private Outcome reach(Host h) {
         Host nats = inv.hostsWith(Role.NATS).get(0);
-        String address = nats.privateAddress().orElse(nats.name());
-        int port = inv.nats().clientPort();
-        java.util.concurrent.atomic.AtomicReference<DirectConnection> channel = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<Outcome> probe = CompletableFuture.supplyAsync(() -> {
-            try (DirectConnection c = fleet.remote(h).tcp(address, port)) {
-                channel.set(c);
-                InputStream in = c.getInputStream();
-                String info = line(in);
-                if (!info.startsWith("INFO ")) {
-                    return Outcome.crit("NATS at " + address + ":" + port + " answered '" + info + "'", "check what listens there");
-                }
-                OutputStream out = c.getOutputStream();
-                out.write(("CONNECT " + connectJson() + "\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                String answer = line(in);
-                if (answer.startsWith("PONG") || answer.startsWith("+OK")) {
-                    return Outcome.ok("NATS at " + address + ":" + port + " (alias '" + aliasFor(h) + "') answers INFO and PONG");
-                }
-                return Outcome.crit("NATS at " + address + ":" + port + " refused the connection: " + answer,
-                        "check nats.auth in the inventory");
-            } catch (IOException | RuntimeException e) {
-                return Outcome.crit("cannot reach NATS at " + address + ":" + port + " from " + h.name() + ": " + e.getMessage(),
-                        "check the firewall and routes between " + h.name() + " and " + nats.name());
-            }
-        }, dev.infra.ssh.Background.THREAD_PER_TASK);
-        try {
-            return probe.get(Math.min(timeout.toMillis(), 10_000), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            probe.cancel(true);
-            if (channel.get() != null) {
-                try {
-                    channel.get().close();
-                } catch (IOException ignored) {
-                    // abandoned
-                }
-            }
-            return Outcome.crit("no answer from NATS at " + address + ":" + port + " through " + h.name()
-                    + " (a firewall dropping packets?)", "check the firewall and routes between " + h.name() + " and " + nats.name());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.unknown("interrupted", "");
-        } catch (java.util.concurrent.ExecutionException e) {
-            return Outcome.unknown(e.getCause().getMessage(), "");
-        }
+        Optional<String> problem = dev.infra.nats.NatsProbe.check(fleet.remote(h), inv, fleet.secrets(),
+                timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10));
+        return problem.map(p -> Outcome.crit(p, "check the firewall and routes between " + h.name() + " and " + nats.name()))
+                .orElseGet(() -> Outcome.ok("NATS at " + dev.infra.nats.NatsProbe.target(inv) + " (alias '" + aliasFor(h)
+                        + "') answers INFO and PONG"));
     }
 
     private String aliasFor(Host h) {
         return inv.deployment(h.has(Role.WORKER) ? Role.WORKER : Role.APP).map(Deployment::natsAlias).orElse("nats");
-    }
-
-    private String connectJson() {
-        StringBuilder b = new StringBuilder("{\"verbose\":false,\"pedantic\":false,\"name\":\"infra verify\"");
-        inv.nats().auth().ifPresent(a -> {
-            a.token().ifPresent(t -> b.append(",\"auth_token\":").append(quote(fleet.secrets().reveal(t))));
-            a.user().ifPresent(u -> b.append(",\"user\":").append(quote(u)));
-            a.password().ifPresent(p -> b.append(",\"pass\":").append(quote(fleet.secrets().reveal(p))));
-        });
-        return b.append('}').toString();
-    }
-
-    private static String quote(String s) {
-        try {
-            return JSON.writeValueAsString(s);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n' && b.length() < 64 * 1024) {
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
     }
 
     // ---- JetStream: health, storage, limits ---------------------------------------------------
@@ -376,13 +304,18 @@ public final class FleetChecks {
         return jetStream.join();
     }
 
-    private Outcome streams(Host h) {
+    /** Runs {@code check} on the shared JetStream view; UNKNOWN when JetStream cannot be read at all. */
+    private Outcome withJetStream(Host h, java.util.function.Function<JetStreamView, Outcome> check) {
         JetStreamView view;
         try {
             view = jetStreamView(h);
         } catch (RuntimeException e) {
             return Outcome.unknown("cannot read JetStream: " + rootMessage(e), "is NATS running? see the jetstream check");
         }
+        return check.apply(view);
+    }
+
+    private Outcome streams(JetStreamView view) {
         List<JetStreamAnalysis.Stale> stale = JetStreamAnalysis.stale(view.streams(), inv.policy(), Instant.now());
         long jobs = view.streams().stream().filter(s -> s.jobId().isPresent()).count();
         if (stale.isEmpty()) {
@@ -393,13 +326,7 @@ public final class FleetChecks {
                 + (stale.size() > 5 ? ", …" : "") + "): " + stale.get(0).why(), "infra nats prune --yes (dry run without --yes)");
     }
 
-    private Outcome consumers(Host h) {
-        JetStreamView view;
-        try {
-            view = jetStreamView(h);
-        } catch (RuntimeException e) {
-            return Outcome.unknown("cannot read JetStream: " + rootMessage(e), "is NATS running? see the jetstream check");
-        }
+    private Outcome consumers(JetStreamView view) {
         List<JetStreamAnalysis.DeadLetters> dead = JetStreamAnalysis.deadLetters(view.streams(), inv.policy().naming(), view.advisories());
         if (!dead.isEmpty()) {
             List<String> parts = dead.stream().map(d -> d.stream().name() + "/" + d.consumer().name() + ": " + d.count()

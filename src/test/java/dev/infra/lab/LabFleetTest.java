@@ -96,7 +96,7 @@ class LabFleetTest {
         awaitHealthy("ami-redis-1", "nats_nats_1");
 
         // Through the bastion, as an operator's tunnel would: ssh -L to the NATS host's 8222.
-        int local = freePort();
+        int local = LabExtension.freePort();
         Process tunnel = new ProcessBuilder("ssh", "-F", lab.lab().ssh().config().toString(), "-N",
                 "-o", "ExitOnForwardFailure=yes", "-L", "127.0.0.1:" + local + ":ami-redis-1:8222", "ami-cc")
                 .redirectErrorStream(true).start();
@@ -199,11 +199,6 @@ class LabFleetTest {
         throw new AssertionError("no answer from " + url, last);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void sleep(long millis) {
         try {

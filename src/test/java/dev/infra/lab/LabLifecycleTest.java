@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.infra.testing.Cli;
+import dev.infra.testing.LabExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -39,7 +40,7 @@ class LabLifecycleTest {
         String id = "c" + Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 6);
         Path dir = Files.createDirectories(tmp.resolve(id));
         List<String> args = List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates(),
-                "--var", "lab_dir=" + dir, "--var", "bastion_port=" + freePort(), "--var", "nats_ip=172.29." + third + ".10",
+                "--var", "lab_dir=" + dir, "--var", "bastion_port=" + LabExtension.freePort(), "--var", "nats_ip=172.29." + third + ".10",
                 "lab", "--id", id);
         return new LabArgs(id, args, dir);
     }
@@ -107,9 +108,4 @@ class LabLifecycleTest {
         return r;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -155,10 +155,7 @@ class NatsOpsLabTest {
     @Test
     @Order(5)
     void tunnelMonitorServesHealthzOnThePrintedUrl() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
-        }
+        int port = LabExtension.freePort();
         CompletableFuture<Cli.Result> tunnel = CompletableFuture.supplyAsync(
                 () -> infra("tunnel", "monitor", "--port", String.valueOf(port), "--for", "20s"));
         HttpClient http = HttpClient.newHttpClient();

@@ -158,7 +158,8 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         return state;
     }
 
-    static int freePort() throws IOException {
+    /** A free TCP port on 127.0.0.1 (the lab publishes and tests listen only on loopback). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
