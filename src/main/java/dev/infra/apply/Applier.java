@@ -5,22 +5,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infra.fleet.Fleet;
 import dev.infra.fleet.Fleet.Observation;
 import dev.infra.inventory.Host;
-import dev.infra.inventory.Role;
+import dev.infra.nats.NatsProbe;
 import dev.infra.observe.ObservedHost;
 import dev.infra.plan.Action;
-import dev.infra.plan.EnvFile;
 import dev.infra.plan.Plan;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.HostPlan;
 import dev.infra.plan.Plan.ServiceChange;
 import dev.infra.render.ComposeProject;
 import dev.infra.render.DesiredFile;
+import dev.infra.render.Duties;
+import dev.infra.render.EnvFile;
 import dev.infra.render.HostState;
 import dev.infra.render.ManagedEnv;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
 import dev.infra.ssh.RemoteCommand;
+import dev.infra.secrets.SecretRef;
 import dev.infra.ssh.SshException;
+import dev.infra.units.Hashing;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,8 +72,8 @@ public final class Applier {
             }
         }
         List<HostResult> results = new ArrayList<>();
-        List<Host> nats = changing.stream().filter(h -> h.has(Role.NATS)).toList();
-        List<Host> rest = changing.stream().filter(h -> !h.has(Role.NATS)).toList();
+        List<Host> nats = changing.stream().filter(h -> runsNats(h)).toList();
+        List<Host> rest = changing.stream().filter(h -> !runsNats(h)).toList();
         for (Host h : nats) {
             HostResult r = applyHost(h, byHost.get(h.name()), observed.get(h.name()));
             results.add(r);
@@ -103,6 +106,10 @@ public final class Applier {
         return results;
     }
 
+    private boolean runsNats(Host h) {
+        return fleet.desired(h.name()).duties().natsServer().isPresent();
+    }
+
     private HostResult applyHost(Host host, HostPlan hp, ObservedHost observed) {
         Instant start = Instant.now();
         HostState desired = fleet.desired(host.name());
@@ -118,7 +125,7 @@ public final class Applier {
             for (FileChange f : hp.files()) {
                 byte[] content = contentFor(f, desired, observed);
                 must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() || carriesSecrets(desired, f.path()) ? "0600" : "0644",
-                        observed.file(f.path()).map(Applier::sha256)), content);
+                        observed.file(f.path()).map(Hashing::sha256Hex)), content);
                 written.add(f.path());
                 done.add(f.action().symbol() + " " + f.path());
                 say(host, (f.isEnv() ? "updated managed keys in " : "wrote ") + f.path());
@@ -184,56 +191,39 @@ public final class Applier {
         return fleet.secrets().reveal(file.content()).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** NATS hosts: JetStream healthy. Others: every service running and NATS reachable from the host. */
+    /**
+     * A NATS server: JetStream serving. Every host: each declared service up (healthy where it has a
+     * healthcheck). A host whose containers must reach NATS: some NATS server answers from it.
+     */
     private Optional<String> gate(Host host, Remote remote, HostState desired) {
-        if (host.has(Role.NATS)) {
-            Optional<String> p = Health.natsProblem(remote, fleet.inventory().nats().monitorPort(), HEALTH_TIMEOUT);
+        Duties duties = desired.duties();
+        if (duties.natsServer().isPresent()) {
+            Optional<String> p = Health.natsProblem(remote, duties.natsServer().get(), HEALTH_TIMEOUT);
             if (p.isPresent()) {
                 return p;
             }
         }
         long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
-        String last = null;
+        Optional<String> last = Optional.empty();
         while (System.nanoTime() < deadline) {
             Observation o = fleet.observe(List.of(host)).get(0);
             if (o.state().isEmpty()) {
                 return o.error();
             }
-            last = notRunning(o.state().get(), desired);
-            if (last == null) {
+            last = Health.notUp(o.state().get(), desired);
+            if (last.isEmpty()) {
                 break;
             }
             Health.sleep(1000);
         }
-        if (last != null) {
-            return Optional.of(last);
+        if (last.isPresent()) {
+            return last;
         }
-        if (host.has(Role.APP) || host.has(Role.WORKER)) {
-            return dev.infra.nats.NatsProbe.check(remote, fleet.inventory(), fleet.secrets(), Duration.ofSeconds(10));
+        if (!duties.natsReach().isEmpty()) {
+            return NatsProbe.check(remote, duties.natsReach(), fleet.inventory().nats().auth(), fleet.secrets(), Duration.ofSeconds(10))
+                    .blocking();
         }
         return Optional.empty();
-    }
-
-    private static String notRunning(ObservedHost o, HostState desired) {
-        for (ComposeProject p : desired.projects()) {
-            for (ComposeProject.Service s : p.services()) {
-                if (s.scale() == 0) {
-                    continue;
-                }
-                var containers = o.containers(p.name(), s.name());
-                long running = containers.stream().filter(c -> c.running()).count();
-                if (running < s.scale()) {
-                    return "service " + p.name() + "/" + s.name() + ": " + running + " of " + s.scale() + " running";
-                }
-                // Where the service has a healthcheck, wait for its verdict, not just for "running".
-                for (var c : containers) {
-                    if ("starting".equals(c.health()) || "unhealthy".equals(c.health())) {
-                        return "service " + p.name() + "/" + s.name() + ": " + c.name() + " is " + c.health();
-                    }
-                }
-            }
-        }
-        return null;
     }
 
     private String rollBack(Host host, Remote remote, HostState desired, ObservedHost observed, List<String> written) {
@@ -253,7 +243,7 @@ public final class Applier {
             for (ComposeProject p : desired.projects()) {
                 if (observed.file(p.composePath()).isPresent()) {
                     remote.run(HostCommands.up(observed.compose(), p,
-                            p.services().stream().filter(s -> s.scale() > 0).map(ComposeProject.Service::name).toList(), false),
+                            p.running().stream().map(ComposeProject.Service::name).toList(), false),
                             STEP_TIMEOUT);
                 }
             }
@@ -284,16 +274,7 @@ public final class Applier {
     }
 
     private static boolean carriesSecrets(HostState desired, String path) {
-        return desired.files().stream().anyMatch(d -> d.path().equals(path) && dev.infra.secrets.SecretRef.containsAny(d.content()));
-    }
-
-    static String sha256(String content) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return desired.files().stream().anyMatch(d -> d.path().equals(path) && SecretRef.containsAny(d.content()));
     }
 
     private static void must(Remote remote, RemoteCommand command, byte[] stdin) {

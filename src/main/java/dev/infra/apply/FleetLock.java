@@ -1,22 +1,24 @@
 package dev.infra.apply;
 
-import dev.infra.observe.Observer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.infra.fleet.Fleet;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
-import dev.infra.ssh.RemoteCommand;
-import dev.infra.ssh.Shell;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * One apply at a time for the whole fleet, as Kamal does it: a lock directory on the bastion
- * (mkdir is atomic), holding who took it, when, and for what. A second apply is refused with the
- * holder's name; `infra lock release` removes a lock whose run is gone.
+ * One apply at a time for the whole fleet, as Kamal does it: a lock directory on the host the
+ * desired state names (the bastion: mkdir is atomic), holding who took it, when, and for what. A
+ * second apply is refused with the holder's name; `infra lock release` removes a lock whose run is gone.
  */
 public final class FleetLock {
-    public static final String DIR = Observer.STATE_DIR + "/lock";
+    public static final String DIR = LockCommands.DIR;
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Remote remote;
 
@@ -24,17 +26,27 @@ public final class FleetLock {
         this.remote = remote;
     }
 
-    /** The fleet's lock lives on its (first) bastion: every run passes through it anyway. */
-    public static FleetLock of(dev.infra.fleet.Fleet fleet) {
-        var inv = fleet.inventory();
-        var host = inv.hostsWith(dev.infra.inventory.Role.BASTION).stream().findFirst()
-                .orElse(inv.hosts().values().iterator().next());
-        return new FleetLock(fleet.remote(host));
+    public static FleetLock of(Fleet fleet) {
+        return new FleetLock(fleet.remote(fleet.inventory().hosts().get(fleet.desiredFleet().lockHost())));
+    }
+
+    /**
+     * Runs {@code action} holding the fleet's lock, taken for {@code who} doing {@code what} (waiting
+     * up to {@code wait} for another holder), and always releases it.
+     */
+    public static <T> T holding(Fleet fleet, String who, String what, Duration wait, Supplier<T> action) {
+        FleetLock lock = of(fleet);
+        lock.acquire(info(who, what), wait);
+        try {
+            return action.get();
+        } finally {
+            lock.release();
+        }
     }
 
     /** What the lock records: who, which process, since when, doing what. */
     public static String info(String who, String command) {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        ObjectNode json = JSON.createObjectNode();
         json.put("who", who);
         json.put("pid", ProcessHandle.current().pid());
         json.put("since", Instant.now().toString());
@@ -48,14 +60,11 @@ public final class FleetLock {
 
     /** Takes the lock or returns who holds it. */
     public Optional<String> tryAcquire(String infoJson) {
-        ExecResult r = remote.run(RemoteCommand.of("take the fleet lock",
-                "mkdir -p " + Shell.path(Observer.STATE_DIR) + " && if mkdir " + Shell.path(DIR) + " 2>/dev/null; then printf '%s\\n' "
-                        + Shell.quote(infoJson) + " > " + Shell.path(DIR + "/info") + "; echo ACQUIRED; else cat "
-                        + Shell.path(DIR + "/info") + " 2>/dev/null || echo '(no info)'; fi"), TIMEOUT);
+        ExecResult r = remote.run(LockCommands.take(infoJson), TIMEOUT);
         if (!r.ok()) {
             throw new IllegalStateException("cannot take the fleet lock at " + where() + ": " + r.reason());
         }
-        return r.stdout().strip().equals("ACQUIRED") ? Optional.empty() : Optional.of(r.stdout().strip());
+        return r.stdout().strip().equals(LockCommands.ACQUIRED) ? Optional.empty() : Optional.of(r.stdout().strip());
     }
 
     public String acquire(String infoJson, Duration wait) {
@@ -78,12 +87,12 @@ public final class FleetLock {
     }
 
     public Optional<String> status() {
-        ExecResult r = remote.run(RemoteCommand.of("read the fleet lock", "cat " + Shell.path(DIR + "/info") + " 2>/dev/null || true"), TIMEOUT);
+        ExecResult r = remote.run(LockCommands.read(), TIMEOUT);
         return r.stdout().isBlank() ? Optional.empty() : Optional.of(r.stdout().strip());
     }
 
     public void release() {
-        remote.run(RemoteCommand.of("release the fleet lock", "rm -rf " + Shell.path(DIR)), TIMEOUT);
+        remote.run(LockCommands.release(), TIMEOUT);
     }
 
     /** The lock is taken by someone else. */

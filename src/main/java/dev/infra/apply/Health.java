@@ -1,12 +1,14 @@
 package dev.infra.apply;
 
-import dev.infra.ssh.Forward;
+import dev.infra.nats.JetStreamReport;
+import dev.infra.nats.NatsMonitor;
+import dev.infra.observe.ObservedHost;
+import dev.infra.observe.ServiceHealth;
+import dev.infra.render.ComposeProject;
+import dev.infra.render.HostState;
+import dev.infra.render.NatsServer;
 import dev.infra.ssh.Remote;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,40 +17,38 @@ public final class Health {
     private Health() {}
 
     /**
-     * NATS is up with JetStream on: /healthz answers ok and /jsz does not say disabled (nats-server
-     * 2.9's /healthz alone says ok even without JetStream). Read through the NATS host's own
-     * connection, so the monitoring port needs no exposure.
+     * The NATS server is up with JetStream on (see {@link JetStreamReport#serving()}), read through
+     * the NATS host's own connection, so the monitoring port needs no exposure.
      */
-    public static Optional<String> natsProblem(Remote natsHost, int monitorPort, Duration within) {
+    public static Optional<String> natsProblem(Remote natsHost, NatsServer server, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         String last = "no answer";
-        try (Forward f = natsHost.forward("127.0.0.1", monitorPort, 0)) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            while (System.nanoTime() < deadline) {
-                try {
-                    HttpResponse<String> healthz = get(http, f.localPort(), "/healthz?js-enabled-only=true");
-                    HttpResponse<String> jsz = get(http, f.localPort(), "/jsz");
-                    if (healthz.statusCode() == 200 && jsz.statusCode() == 200 && !jsz.body().matches("(?s).*\"disabled\":\\s*true.*")) {
-                        return Optional.empty();
-                    }
-                    last = "healthz " + healthz.statusCode() + " " + healthz.body().strip() + "; jsz " + jsz.statusCode();
-                } catch (IOException e) {
-                    last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        while (System.nanoTime() < deadline) {
+            try {
+                JetStreamReport r = NatsMonitor.read(natsHost, server.monitorPort(), Duration.ofSeconds(3));
+                if (r.serving()) {
+                    return Optional.empty();
                 }
-                sleep(500);
+                last = "healthz " + r.healthzStatus() + " " + r.healthzBody() + "; JetStream " + (r.enabled() ? "on" : "off");
+            } catch (IOException | RuntimeException e) {
+                last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
+            sleep(500);
         }
         return Optional.of("NATS on " + natsHost.endpoint().name() + " is not healthy after " + within.toSeconds() + " s: " + last);
     }
 
-    private static HttpResponse<String> get(HttpClient http, int port, String path) throws IOException {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+    /** The first service of the host that is not up as declared, described; empty when all are. */
+    public static Optional<String> notUp(ObservedHost observed, HostState desired) {
+        for (ComposeProject p : desired.projects()) {
+            for (ComposeProject.Service s : p.running()) {
+                ServiceHealth.Verdict v = ServiceHealth.judge(p.name() + "/" + s.name(), s.scale(), observed.containers(p.name(), s.name()));
+                if (!v.up()) {
+                    return Optional.of("service " + v.describe());
+                }
+            }
         }
+        return Optional.empty();
     }
 
     static void sleep(long millis) {

@@ -6,6 +6,7 @@ import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.Shell;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Every command apply sends to a host, built as data and quoted here; nothing else writes shell.
@@ -23,7 +24,7 @@ public final class HostCommands {
      * {@code expectedSha256} is what the file held when it was read (empty: it did not exist); if
      * someone changed it since, nothing is written (exit 3) — their edit is never overwritten unseen.
      */
-    public static RemoteCommand atomicWrite(String path, String newMode, java.util.Optional<String> expectedSha256) {
+    public static RemoteCommand atomicWrite(String path, String newMode, Optional<String> expectedSha256) {
         String p = Shell.path(path);
         String guard = expectedSha256
                 .map(sha -> "if [ ! -e \"$p\" ] || [ \"$(sha256sum < \"$p\" | cut -d' ' -f1)\" != " + Shell.quote(sha) + " ]; then "
@@ -92,6 +93,11 @@ public final class HostCommands {
 
     public static RemoteCommand clearPending() {
         return RemoteCommand.of("forget done restarts", "rm -f " + Shell.path(Observer.PENDING));
+    }
+
+    /** An operator's own command line (`infra exec`), run as they typed it: it is theirs to quote. */
+    public static RemoteCommand operator(String commandLine) {
+        return RemoteCommand.of(commandLine, commandLine);
     }
 
     public static RemoteCommand audit(String jsonLine) {

@@ -1,30 +1,24 @@
 package dev.infra.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.infra.apply.Applier;
 import dev.infra.apply.FleetLock;
 import dev.infra.fleet.Fleet;
 import dev.infra.fleet.Fleet.Observation;
+import dev.infra.fleet.Who;
 import dev.infra.inventory.Host;
-import dev.infra.inventory.Inventory;
-import dev.infra.inventory.Role;
 import dev.infra.plan.Plan;
-import dev.infra.plan.PlanJson;
-import dev.infra.plan.PlanTextView;
+import dev.infra.plan.SavedPlan;
 import dev.infra.units.Durations;
-import java.io.BufferedReader;
+import dev.infra.view.PlanJson;
+import dev.infra.view.PlanTextView;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,14 +59,15 @@ final class ApplyCommand implements Callable<Integer> {
     String lockWait;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        JsonNode saved = planFile == null ? null : readPlan(planFile);
-        if (saved != null) {
-            if (fleet.limit != null && !fleet.limit.equals(saved.path("limit").asText())) {
-                throw new UserError("--limit differs from the saved plan's (" + saved.path("limit").asText() + ")");
+        Optional<SavedPlan> saved = Optional.ofNullable(planFile).map(ApplyCommand::readPlan);
+        if (saved.isPresent()) {
+            String savedLimit = saved.get().limit();
+            if (fleet.limit != null && !fleet.limit.equals(savedLimit)) {
+                throw new UserError("--limit differs from the saved plan's (" + savedLimit + ")");
             }
-            fleet.limit = saved.path("limit").asText().isEmpty() ? null : saved.path("limit").asText();
+            fleet.limit = savedLimit.isEmpty() ? null : savedLimit;
         }
         Duration wait;
         try {
@@ -82,30 +77,23 @@ final class ApplyCommand implements Callable<Integer> {
         }
         try (Fleet f = fleet.open(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
+            String who = Who.current();
+            String command = "infra apply" + (fleet.limit == null ? "" : " --limit " + fleet.limit);
             // Lock first, as Terraform does: what is read, shown and confirmed is what is changed,
             // with no other apply in between.
-            String who = System.getProperty("user.name") + "@" + localHostName();
-            String command = "infra apply" + (fleet.limit == null ? "" : " --limit " + fleet.limit);
-            FleetLock lock = FleetLock.of(f);
-            try {
-                lock.acquire(FleetLock.info(who, command), wait);
-            } catch (FleetLock.LockHeld e) {
-                throw new UserError(e.getMessage());
-            }
-            try {
-                return planConfirmApply(f, hosts, saved, lock, who, command, out);
-            } finally {
-                lock.release();
-            }
+            return FleetLock.holding(f, who, command, wait, () -> planConfirmApply(f, hosts, saved, who, command, out));
+        } catch (FleetLock.LockHeld e) {
+            throw new UserError(e.getMessage());
         }
     }
 
-    private int planConfirmApply(Fleet f, List<Host> hosts, JsonNode saved, FleetLock lock, String who, String command,
-                                 PrintWriter out) throws IOException {
+    private int planConfirmApply(Fleet f, List<Host> hosts, Optional<SavedPlan> saved, String who, String command, PrintWriter out) {
         List<Observation> observations = f.observe(hosts);
         Plan plan = f.plan(observations);
-        if (saved != null) {
-            refuseIfStale(saved, plan, FleetOptions.desiredHash(f, hosts));
+        if (saved.isPresent()) {
+            saved.get().staleness(plan, f.desiredHash(hosts)).ifPresent(why -> {
+                throw new UserError(why);
+            });
         }
         new PlanTextView(parent.global.style()).render(plan, out);
         if (plan.hasErrors()) {
@@ -114,12 +102,16 @@ final class ApplyCommand implements Callable<Integer> {
         if (plan.summary().empty()) {
             return ExitCodes.OK;
         }
-        if (saved == null && !yes && !confirmed(out)) {
-            out.println("Apply cancelled.");
-            return ExitCodes.ERROR;
+        if (saved.isEmpty() && !yes) {
+            out.println();
+            out.println("Do you want to perform these actions? Only 'yes' will be accepted to approve.");
+            if (!Confirmation.ask(out, "  Enter a value: ")) {
+                out.println("Apply cancelled.");
+                return ExitCodes.ERROR;
+            }
         }
         out.println();
-        out.println("Applying (lock held at " + lock.where() + ") …");
+        out.println("Applying (lock held at " + FleetLock.of(f).where() + ") …");
         out.flush();
         List<Applier.HostResult> results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command)).apply(plan, observations);
         List<Applier.HostResult> failed = results.stream().filter(r -> !r.ok()).toList();
@@ -136,50 +128,11 @@ final class ApplyCommand implements Callable<Integer> {
         return ExitCodes.ERROR;
     }
 
-    private JsonNode readPlan(Path file) {
+    private static SavedPlan readPlan(Path file) {
         try {
-            JsonNode root = PlanJson.readTree(Files.readString(file, StandardCharsets.UTF_8));
-            if (!Plan.FORMAT_VERSION.equals(root.path("format_version").asText())) {
-                throw new UserError(file + " is not a plan this version of infra can apply (format_version "
-                        + root.path("format_version").asText() + ", expected " + Plan.FORMAT_VERSION + ")");
-            }
-            return root;
+            return PlanJson.readSaved(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UserError("cannot read the plan " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static void refuseIfStale(JsonNode saved, Plan now, String desiredHash) {
-        if (!desiredHash.equals(saved.path("desired_sha256").asText())) {
-            throw new UserError("the saved plan is stale: the inventory or templates changed since it was made ("
-                    + saved.path("created_at").asText() + "). Run `infra plan --out FILE` again.");
-        }
-        Map<String, String> then = PlanJson.read(saved).fingerprints();
-        for (Map.Entry<String, String> e : now.fingerprints().entrySet()) {
-            if (!Objects.equals(then.get(e.getKey()), e.getValue())) {
-                throw new UserError("the saved plan is stale: " + e.getKey() + " changed since it was planned ("
-                        + saved.path("created_at").asText() + "). Nothing was applied. Run `infra plan --out FILE` again.");
-            }
-        }
-        if (!then.keySet().equals(now.fingerprints().keySet())) {
-            throw new UserError("the saved plan is stale: it covers other hosts (" + then.keySet() + ")");
-        }
-    }
-
-    private boolean confirmed(PrintWriter out) throws IOException {
-        out.println();
-        out.println("Do you want to perform these actions? Only 'yes' will be accepted to approve.");
-        out.print("  Enter a value: ");
-        out.flush();
-        String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        return "yes".equals(answer == null ? null : answer.strip());
-    }
-
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
         }
     }
 }

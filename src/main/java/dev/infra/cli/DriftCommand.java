@@ -3,7 +3,8 @@ package dev.infra.cli;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.plan.Plan;
-import dev.infra.plan.PlanJson;
+import dev.infra.view.DriftView;
+import dev.infra.view.PlanJson;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class DriftCommand implements Callable<Integer> {
             if (json) {
                 out.print(PlanJson.write(plan, Map.of("kind", "drift")));
             } else {
-                report(plan, out);
+                new DriftView(parent.global.style()).render(plan, out);
             }
             out.flush();
             if (plan.hasErrors()) {
@@ -49,40 +50,5 @@ final class DriftCommand implements Callable<Integer> {
             }
             return plan.summary().empty() ? ExitCodes.OK : ExitCodes.CHANGES;
         }
-    }
-
-    private void report(Plan plan, PrintWriter out) {
-        var style = parent.global.style();
-        int drifted = 0;
-        for (Plan.HostPlan h : plan.hosts()) {
-            if (h.error().isPresent()) {
-                out.println(style.red("ERROR ") + h.host() + ": " + h.error().get());
-                continue;
-            }
-            if (!h.hasChanges()) {
-                continue;
-            }
-            drifted++;
-            out.println(style.yellow("DRIFT ") + h.host());
-            for (Plan.FileChange file : h.files()) {
-                if (file.isEnv()) {
-                    file.env().forEach(e -> out.println("  env " + file.path() + ": " + e.key()
-                            + (e.before().isEmpty() ? " missing" : " is " + e.before().get()) + ", want " + e.after()));
-                } else {
-                    out.println("  file " + file.path() + (file.action() == dev.infra.plan.Action.CREATE ? " missing" : " differs")
-                            + " (" + changedLines(file.diff()) + " lines)");
-                }
-            }
-            h.services().forEach(s -> out.println("  service " + s.project() + "/" + s.service() + ": " + s.reason()));
-        }
-        if (drifted == 0 && !plan.hasErrors()) {
-            out.println(style.green("OK") + " no drift: " + plan.hosts().size() + " host(s) match the inventory.");
-        } else if (drifted > 0) {
-            out.println(drifted + " host(s) drifted. `infra plan` shows the details; `infra apply` puts them back.");
-        }
-    }
-
-    private static long changedLines(String diff) {
-        return diff.lines().filter(l -> (l.startsWith("+") && !l.startsWith("+++")) || (l.startsWith("-") && !l.startsWith("---"))).count();
     }
 }

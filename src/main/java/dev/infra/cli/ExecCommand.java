@@ -1,10 +1,10 @@
 package dev.infra.cli;
 
 import dev.infra.apply.Batches;
+import dev.infra.apply.HostCommands;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.ssh.ExecResult;
-import dev.infra.ssh.RemoteCommand;
 import dev.infra.units.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -51,7 +51,7 @@ final class ExecCommand implements Callable<Integer> {
             for (List<Host> group : Batches.split(hosts, batch)) {
                 List<String> reports = f.forEach(group, h -> {
                     try {
-                        ExecResult r = f.remote(h).run(RemoteCommand.of(script, script), bound);
+                        ExecResult r = f.remote(h).run(HostCommands.operator(script), bound);
                         StringBuilder b = new StringBuilder();
                         (r.stdout() + r.stderr()).lines().forEach(l -> b.append(h.name()).append(": ").append(l).append('\n'));
                         b.append(h.name()).append(r.ok() ? ": OK" : ": FAILED (" + (r.exitCode() == ExecResult.TIMED_OUT

@@ -4,12 +4,6 @@ import dev.infra.fleet.Fleet;
 import dev.infra.fleet.HostSelector;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
-import dev.infra.render.DesiredFile;
-import dev.infra.render.HostState;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -37,23 +31,6 @@ final class FleetOptions {
             return HostSelector.select(inv, limit);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
-        }
-    }
-
-    /** Identifies the desired state (inventory + templates, secrets masked) a plan was made for. */
-    static String desiredHash(Fleet f, List<Host> hosts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (Host h : hosts) {
-                HostState s = f.desired(h.name());
-                for (DesiredFile file : s.files()) {
-                    md.update((file.path() + "\0" + file.content() + "\0").getBytes(StandardCharsets.UTF_8));
-                }
-                s.env().forEach(e -> md.update((e.path() + "\0" + e.entries() + "\0").getBytes(StandardCharsets.UTF_8)));
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

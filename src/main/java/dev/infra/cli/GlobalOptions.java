@@ -1,16 +1,19 @@
 package dev.infra.cli;
 
 import dev.infra.diag.Style;
+import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.InventoryLoader;
 import dev.infra.render.Renderer;
 import dev.infra.secrets.SecretResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * Options every command understands, before or after the command name. Defaults come from the
@@ -27,7 +30,7 @@ public final class GlobalOptions {
 
     @Option(names = "--var", scope = ScopeType.INHERIT, paramLabel = "NAME=VALUE",
             description = "Override an inventory variable (repeatable).")
-    java.util.Map<String, String> vars = new java.util.LinkedHashMap<>();
+    Map<String, String> vars = new LinkedHashMap<>();
 
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "Plain output (also when NO_COLOR is set).")
     boolean noColor;
@@ -63,8 +66,8 @@ public final class GlobalOptions {
     }
 
     /** A connection-ready fleet of {@code inv}; secrets resolve from the environment and files beside it. */
-    public dev.infra.fleet.Fleet fleet(Inventory inv, int parallel) {
-        return new dev.infra.fleet.Fleet(inv, renderer(), SecretResolver.fromProcess(inv.file().toAbsolutePath().getParent()), parallel);
+    public Fleet fleet(Inventory inv, int parallel) {
+        return new Fleet(inv, renderer(), SecretResolver.fromProcess(inv.file().toAbsolutePath().getParent()), parallel);
     }
 
     /** Loads another inventory file with the same overrides (onboarding's candidate inventory). */

@@ -3,6 +3,7 @@ package dev.infra.cli;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.Role;
+import dev.infra.view.Table;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,23 +34,7 @@ final class HostsCommand implements Callable<Integer> {
                     : h.ssh().user().map(u -> u + "@").orElse("") + h.address().orElse("?") + ":" + h.ssh().port();
             rows.add(new String[] {h.name(), roles, h.address().orElse("-"), login, h.reachedHow()});
         }
-        print(rows, spec.commandLine().getOut());
+        Table.print(rows, spec.commandLine().getOut());
         return ExitCodes.OK;
-    }
-
-    static void print(List<String[]> rows, PrintWriter out) {
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
     }
 }

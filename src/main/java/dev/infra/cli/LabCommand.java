@@ -5,6 +5,8 @@ import dev.infra.inventory.Inventory;
 import dev.infra.lab.Lab;
 import dev.infra.lab.LabDocker;
 import dev.infra.lab.LabException;
+import dev.infra.view.Table;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,7 +52,7 @@ final class LabCommand implements Runnable {
         return g.loadInventory(false);
     }
 
-    <T> T withLab(java.util.function.BiFunction<Lab, PrintWriter, T> action) {
+    <T> T withLab(BiFunction<Lab, PrintWriter, T> action) {
         PrintWriter out = spec.commandLine().getOut();
         Inventory inv = inventory();
         DockerClient docker;
@@ -62,7 +65,7 @@ final class LabCommand implements Runnable {
             return action.apply(new Lab(docker, inv, id, out), out);
         } catch (LabException e) {
             throw new UserError(e.getMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UserError("closing the Docker connection failed: " + e.getMessage());
         }
     }
@@ -121,7 +124,7 @@ final class LabCommand implements Runnable {
             for (Lab.HostStatus s : rows) {
                 table.add(new String[] {s.host(), s.container(), s.state(), s.engine()});
             }
-            HostsCommand.print(table, out);
+            Table.print(table, out);
             if (rows.stream().anyMatch(r -> r.state().equals("running"))) {
                 out.println();
                 out.println("Reach a host as operators do: ssh -F " + l.ssh().config() + " " + rows.get(rows.size() - 1).host());

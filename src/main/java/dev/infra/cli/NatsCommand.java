@@ -1,14 +1,14 @@
 package dev.infra.cli;
 
 import dev.infra.fleet.Fleet;
-import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
-import dev.infra.inventory.Role;
 import dev.infra.nats.JetStreamAnalysis;
 import dev.infra.nats.JobProgress;
 import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
+import dev.infra.nats.StaleStreams;
 import dev.infra.units.Durations;
+import dev.infra.view.JetStreamViews;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,23 +54,12 @@ final class NatsCommand implements Runnable {
 
     static int withNats(InfraCommand parent, CommandSpec spec, Action action) {
         try (Fleet f = FleetOptions.open(parent.global, 4)) {
-            Host nats = f.inventory().hostsWith(Role.NATS).stream().findFirst()
-                    .orElseThrow(() -> new UserError("the inventory has no NATS host"));
-            try (NatsAdmin admin = new NatsAdmin(f.remote(nats), f.inventory(), f.secrets(), Duration.ofSeconds(10))) {
+            try (NatsAdmin admin = NatsAdmin.open(f, Duration.ofSeconds(10))) {
                 return action.run(new Session(f, admin, f.inventory()), spec.commandLine().getOut());
             }
         } catch (IOException e) {
             throw new UserError(e.getMessage());
         }
-    }
-
-    static String ago(Optional<Instant> t, Instant now) {
-        return t.map(x -> human(Duration.between(x, now)) + " ago").orElse("never");
-    }
-
-    static String human(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" : s < 172800 ? (s / 3600) + "h" : (s / 86400) + "d";
     }
 
     @Command(name = "streams", mixinStandardHelpOptions = true, description = "Streams with job id, age, size, consumers, last activity.")
@@ -86,20 +75,8 @@ final class NatsCommand implements Runnable {
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 Instant now = Instant.now();
                 List<JobStream> streams = s.admin().streams();
-                Map<String, String> stale = new HashMap<>();
-                JetStreamAnalysis.stale(streams, s.inventory().policy(), now).forEach(x -> stale.put(x.stream().name(), x.why()));
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[] {"STREAM", "JOB", "CREATED", "AGE", "MESSAGES", "BYTES", "CONSUMERS", "LAST ACTIVITY", "STALE"});
-                for (JobStream js : streams) {
-                    if (staleOnly && !stale.containsKey(js.name())) {
-                        continue;
-                    }
-                    rows.add(new String[] {js.name(), js.jobId().orElse("-"), js.created().truncatedTo(ChronoUnit.SECONDS).toString(),
-                            human(Duration.between(js.created(), now)), String.valueOf(js.messages()), String.valueOf(js.bytes()),
-                            String.valueOf(js.consumers().size()), ago(js.lastActivity(), now), stale.getOrDefault(js.name(), "")});
-                }
-                HostsCommand.print(rows, out);
-                out.println((rows.size() - 1) + " stream(s)" + (staleOnly ? " stale" : ", " + stale.size() + " stale"));
+                JetStreamViews.streams(streams, StaleStreams.find(streams, StaleStreams.Criteria.of(s.inventory().policy()), now),
+                        staleOnly, now, out);
                 return ExitCodes.OK;
             });
         }
@@ -116,26 +93,8 @@ final class NatsCommand implements Runnable {
         @Override
         public Integer call() {
             return withNats(nats.parent, nats.spec, (s, out) -> {
-                Instant now = Instant.now();
-                var policy = s.inventory().policy();
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[] {"STREAM", "CONSUMER", "PENDING", "ACK PENDING", "REDELIVERED", "WAITING", "DELIVERED",
-                        "ACK FLOOR", "LAST ACTIVE", "MAX DELIVER", "ACK WAIT", "POLICY"});
-                for (JobStream js : s.admin().streams()) {
-                    if (stream != null && !stream.equals(js.name())) {
-                        continue;
-                    }
-                    for (JobStream.Consumer c : js.consumers()) {
-                        boolean job = js.jobId().map(id -> policy.naming().consumerFor(id).equals(c.name())).orElse(false);
-                        String verdict = !job ? "-" : c.maxDeliver() == policy.maxDeliver() && c.ackWait().equals(policy.ackWait())
-                                ? "ok" : "differs (policy max_deliver " + policy.maxDeliver() + ", ack_wait " + Durations.format(policy.ackWait()) + ")";
-                        rows.add(new String[] {js.name(), c.name(), String.valueOf(c.numPending()), String.valueOf(c.numAckPending()),
-                                String.valueOf(c.numRedelivered()), String.valueOf(c.numWaiting()), String.valueOf(c.deliveredStreamSeq()),
-                                String.valueOf(c.ackFloorStreamSeq()), ago(c.lastActive(), now), String.valueOf(c.maxDeliver()),
-                                Durations.format(c.ackWait()), verdict});
-                    }
-                }
-                HostsCommand.print(rows, out);
+                List<JobStream> streams = s.admin().streams().stream().filter(js -> stream == null || stream.equals(js.name())).toList();
+                JetStreamViews.consumers(streams, s.inventory().policy(), Instant.now(), out);
                 return ExitCodes.OK;
             });
         }
@@ -165,32 +124,13 @@ final class NatsCommand implements Runnable {
                         .filter(js -> job == null || js.name().equals(naming.streamFor(job))).toList();
                 List<NatsAdmin.Advisory> advisories = s.admin().advisories().stream()
                         .filter(a -> job == null || a.stream().equals(naming.streamFor(job))).toList();
-                List<String[]> rows = new ArrayList<>();
-                rows.add(new String[] {"JOB", "STREAM", "CONSUMER", "STREAM SEQ", "DELIVERIES", "SOURCE"});
-                for (NatsAdmin.Advisory a : advisories) {
-                    rows.add(new String[] {JetStreamAnalysis.jobId(a.stream(), naming).orElse("-"), a.stream(), a.consumer(),
-                            String.valueOf(a.streamSeq()), String.valueOf(a.deliveries()), "advisory " + a.timestamp()});
-                }
-                for (JetStreamAnalysis.DeadLetters d : JetStreamAnalysis.deadLetters(streams, naming, Map.of())) {
-                    long first = d.consumer().ackFloorStreamSeq() + 1;
-                    rows.add(new String[] {d.stream().jobId().orElse("-"), d.stream().name(), d.consumer().name(),
-                            // The first message past the ack floor is exactly the first dead one; acks beyond it are
-                            // not visible in consumer state, so further dead ones are "up to".
-                            String.valueOf(first),
-                            String.valueOf(d.consumer().maxDeliver()),
-                            "consumer state: ack floor " + d.consumer().ackFloorStreamSeq() + ", last seq " + d.stream().lastSeq()
-                                    + ", nothing pending" + (d.count() > 1 ? "; up to " + d.count() + " dead through seq " + d.stream().lastSeq() : "")});
-                }
-                if (rows.size() == 1) {
-                    out.println("No dead letters" + (job == null ? "." : " for job " + job + "."));
-                } else {
-                    HostsCommand.print(rows, out);
-                }
+                boolean any = JetStreamViews.deadLetters(advisories, JetStreamAnalysis.deadLetters(streams, naming, Map.of()), naming,
+                        Optional.ofNullable(job), out);
                 out.flush();
                 if (watch) {
                     follow(s, out, naming.streamFor(job == null ? "*" : job));
                 }
-                return rows.size() == 1 ? ExitCodes.OK : ExitCodes.CHANGES;
+                return any ? ExitCodes.CHANGES : ExitCodes.OK;
             });
         }
 
@@ -211,13 +151,13 @@ final class NatsCommand implements Runnable {
                 }
             });
             d.subscribe(subject);
-            sleep(watchFor == null ? Duration.ofDays(3650) : Durations.parse(watchFor));
+            sleep(watchFor == null ? Duration.ofDays(3650) : duration(watchFor));
         }
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = {"Delete stale job streams, with their job consumer and DLQ consumer. A dry run unless --yes.",
-                    "Never deletes a stream whose consumer was active within the threshold."})
+            description = {"Delete stale job streams (as `nats streams --stale` and verify's streams check list them), with their",
+                    "job consumer and DLQ consumer. A dry run unless --yes. Never deletes a stream active within the threshold."})
     static final class Prune implements Callable<Integer> {
         @ParentCommand
         NatsCommand nats;
@@ -225,7 +165,7 @@ final class NatsCommand implements Runnable {
         @Option(names = "--older-than", paramLabel = "DURATION", description = "Age threshold (default: jetstream_policy.max_age).")
         String olderThan;
 
-        @Option(names = "--empty", description = "Also empty job streams idle for longer than ack_wait (the orphans of failed jobs).")
+        @Option(names = "--empty", hidden = true, description = "Kept for old scripts: empty idle job streams are always stale now.")
         boolean empty;
 
         @Option(names = {"-y", "--yes"}, description = "Delete; without it, only list what would go and why.")
@@ -233,50 +173,25 @@ final class NatsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Optional<Duration> threshold = Optional.ofNullable(olderThan).map(NatsCommand::duration);
             return withNats(nats.parent, nats.spec, (s, out) -> {
-                var policy = s.inventory().policy();
-                Duration threshold = olderThan == null ? policy.maxAge() : Durations.parse(olderThan);
-                Instant now = Instant.now();
-                List<JobStream> candidates = new ArrayList<>();
-                Map<String, String> why = new LinkedHashMap<>();
-                for (JobStream js : s.admin().streams()) {
-                    if (js.jobId().isEmpty()) {
-                        continue;
-                    }
-                    Optional<Instant> last = js.lastActivity();
-                    boolean oldEnough = Duration.between(js.created(), now).compareTo(threshold) > 0;
-                    boolean recentlyActive = last.isPresent() && Duration.between(last.get(), now).compareTo(threshold) <= 0;
-                    // A job created a moment ago is empty too: only streams older than ack_wait can be orphans.
-                    boolean emptyIdle = js.messages() == 0 && Duration.between(js.created(), now).compareTo(policy.ackWait()) > 0
-                            && (last.isEmpty() || Duration.between(last.get(), now).compareTo(policy.ackWait()) > 0);
-                    if (oldEnough && !recentlyActive) {
-                        why.put(js.name(), "older than " + Durations.format(threshold) + " (" + human(Duration.between(js.created(), now))
-                                + "), last activity " + ago(last, now));
-                    } else if (empty && emptyIdle) {
-                        why.put(js.name(), "empty, last activity " + ago(last, now));
-                    } else {
-                        continue;
-                    }
-                    candidates.add(js);
-                }
-                if (candidates.isEmpty()) {
+                List<StaleStreams.Stale> stale = StaleStreams.find(s.admin().streams(),
+                        StaleStreams.Criteria.of(s.inventory().policy(), threshold), Instant.now());
+                if (stale.isEmpty()) {
                     out.println("Nothing to prune.");
                     return ExitCodes.OK;
                 }
-                out.println((yes ? "Deleting " : "Would delete ") + candidates.size() + " job stream(s) (with their consumers and DLQ consumers):");
-                for (JobStream js : candidates) {
-                    out.println("  - " + js.name() + ": " + why.get(js.name()));
-                }
+                JetStreamViews.pruneList(stale, yes, out);
                 if (!yes) {
                     out.println("Dry run: nothing was deleted. Run again with --yes to delete them.");
                     return ExitCodes.OK;
                 }
                 int deleted = 0;
-                for (JobStream js : candidates) {
-                    deleted += s.admin().deleteJob(js.name(), js.jobId()).contains(js.name()) ? 1 : 0;
+                for (StaleStreams.Stale x : stale) {
+                    deleted += s.admin().deleteJob(x.stream().name(), x.stream().jobId()).contains(x.stream().name()) ? 1 : 0;
                 }
                 out.println("Deleted " + deleted + " job stream(s).");
-                return deleted == candidates.size() ? ExitCodes.OK : ExitCodes.ERROR;
+                return deleted == stale.size() ? ExitCodes.OK : ExitCodes.ERROR;
             });
         }
     }
@@ -298,9 +213,9 @@ final class NatsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Duration stallAfter = Durations.parse(stall);
-            Duration every = Durations.parse(interval);
-            Instant until = runFor == null ? Instant.MAX : Instant.now().plus(Durations.parse(runFor));
+            Duration stallAfter = duration(stall);
+            Duration every = duration(interval);
+            Instant until = runFor == null ? Instant.MAX : Instant.now().plus(duration(runFor));
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 var naming = s.inventory().policy().naming();
                 Map<String, JobProgress.Sample> previous = new HashMap<>();
@@ -332,6 +247,14 @@ final class NatsCommand implements Runnable {
                     sleep(every);
                 }
             });
+        }
+    }
+
+    static Duration duration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
         }
     }
 

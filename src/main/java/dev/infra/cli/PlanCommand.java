@@ -4,8 +4,8 @@ import dev.infra.fleet.Fleet;
 import dev.infra.fleet.HostSelector;
 import dev.infra.inventory.Host;
 import dev.infra.plan.Plan;
-import dev.infra.plan.PlanJson;
-import dev.infra.plan.PlanTextView;
+import dev.infra.view.PlanJson;
+import dev.infra.view.PlanTextView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +52,7 @@ final class PlanCommand implements Callable<Integer> {
             Plan plan = f.plan(f.observe(hosts));
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("limit", fleet.limit == null ? "" : fleet.limit);
-            extra.put("desired_sha256", FleetOptions.desiredHash(f, hosts));
+            extra.put("desired_sha256", f.desiredHash(hosts));
             if (json) {
                 stdout.print(PlanJson.write(plan, extra));
                 stdout.flush();

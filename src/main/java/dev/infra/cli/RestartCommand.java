@@ -3,11 +3,14 @@ package dev.infra.cli;
 import dev.infra.apply.Applier;
 import dev.infra.apply.FleetLock;
 import dev.infra.fleet.Fleet;
+import dev.infra.fleet.Who;
 import dev.infra.inventory.Host;
 import dev.infra.plan.Action;
 import dev.infra.plan.Plan;
+import dev.infra.plan.Reason;
 import dev.infra.render.ComposeProject;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +55,9 @@ final class RestartCommand implements Callable<Integer> {
             for (Host h : hosts) {
                 List<Plan.ServiceChange> changes = new ArrayList<>();
                 for (ComposeProject p : f.desired(h.name()).projects()) {
-                    for (ComposeProject.Service s : p.services()) {
-                        if (s.scale() > 0 && (services == null || services.contains(s.name()))) {
-                            changes.add(new Plan.ServiceChange(p.name(), s.name(), Action.REPLACE, "rolling restart"));
+                    for (ComposeProject.Service s : p.running()) {
+                        if (services == null || services.contains(s.name())) {
+                            changes.add(new Plan.ServiceChange(p.name(), s.name(), Action.REPLACE, Reason.ROLLING_RESTART, "rolling restart"));
                         }
                     }
                 }
@@ -74,26 +77,17 @@ final class RestartCommand implements Callable<Integer> {
                 unreadable.forEach(o -> out.println("Error: " + o.error().orElse(o.host().name())));
                 return ExitCodes.ERROR;
             }
-            String who = System.getProperty("user.name");
+            String who = Who.current();
             String command = "infra restart" + (fleet.limit == null ? "" : " --limit " + fleet.limit) + " --batch " + batch;
-            FleetLock lock = FleetLock.of(f);
-            try {
-                lock.acquire(FleetLock.info(who, command), java.time.Duration.ZERO);
-            } catch (FleetLock.LockHeld e) {
-                throw new UserError(e.getMessage());
-            }
-            List<Applier.HostResult> results;
-            try {
-                results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command))
-                        .apply(new Plan(Plan.FORMAT_VERSION, f.inventory().file().toString(), Instant.now().toString(), plans, Map.of()),
-                                observations);
-            } finally {
-                lock.release();
-            }
+            Plan plan = new Plan(Plan.FORMAT_VERSION, f.inventory().file().toString(), Instant.now().toString(), plans, Map.of());
+            List<Applier.HostResult> results = FleetLock.holding(f, who, command, Duration.ZERO,
+                    () -> new Applier(f, out, new Applier.Options(batch, maxFail, who, command)).apply(plan, observations));
             long failed = results.stream().filter(r -> !r.ok()).count();
             out.println(failed == 0 ? "Restarted " + results.size() + " host(s), each healthy before the next."
                     : "Restart failed on " + failed + " host(s).");
             return failed == 0 ? ExitCodes.OK : ExitCodes.ERROR;
+        } catch (FleetLock.LockHeld e) {
+            throw new UserError(e.getMessage());
         }
     }
 }

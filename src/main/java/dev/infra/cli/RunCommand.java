@@ -3,16 +3,14 @@ package dev.infra.cli;
 import dev.infra.playbook.Playbook;
 import dev.infra.playbook.PlaybookLoader;
 import dev.infra.ssh.Shell;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
         GlobalOptions g = parent.global;
         Map<String, String> playbookVars = new LinkedHashMap<>();
         Map<String, String> inventoryVars = new LinkedHashMap<>();
-        java.util.Set<String> declared = PlaybookLoader.load(playbookFile, Map.of()).vars().keySet();
+        Set<String> declared = PlaybookLoader.load(playbookFile, Map.of()).vars().keySet();
         g.vars.forEach((k, v) -> (declared.contains(k) ? playbookVars : inventoryVars).put(k, v));
         Playbook playbook = PlaybookLoader.load(playbookFile, playbookVars);
 
@@ -96,18 +94,15 @@ final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private boolean confirmed(String prompt, PrintWriter out) throws IOException {
+    private boolean confirmed(String prompt, PrintWriter out) {
         if (yes) {
             out.println("  confirmed (--yes)");
             return true;
         }
-        if (System.console() == null) {
+        if (!Confirmation.interactive()) {
             out.println("  no terminal to ask on: run with --yes to confirm");
             return false;
         }
-        out.print("  " + prompt + " Only 'yes' will be accepted: ");
-        out.flush();
-        String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        return "yes".equals(answer == null ? null : answer.strip());
+        return Confirmation.ask(out, "  " + prompt + " Only 'yes' will be accepted: ");
     }
 }

@@ -2,9 +2,8 @@ package dev.infra.cli;
 
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
-import dev.infra.inventory.Role;
+import dev.infra.render.NatsServer;
 import dev.infra.ssh.Forward;
-import dev.infra.units.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -41,8 +40,10 @@ final class TunnelCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Fleet f = FleetOptions.open(parent.global, 1)) {
-            Host nats = f.inventory().hostsWith(Role.NATS).get(0);
-            int remote = what.equals("monitor") ? f.inventory().nats().monitorPort() : f.inventory().nats().clientPort();
+            NatsServer server = f.desiredFleet().natsServers().stream().findFirst()
+                    .orElseThrow(() -> new UserError("the inventory has no NATS server"));
+            Host nats = f.host(server.host());
+            int remote = what.equals("monitor") ? server.monitorPort() : server.clientPort();
             try (Forward fw = f.remote(nats).forward("127.0.0.1", remote, port == null ? remote : port)) {
                 String url = what.equals("monitor") ? "http://127.0.0.1:" + fw.localPort() : "nats://127.0.0.1:" + fw.localPort();
                 out.println("Forwarding " + url + " → " + nats.name() + ":127.0.0.1:" + remote + " (" + nats.reachedHow() + ").");
@@ -51,7 +52,7 @@ final class TunnelCommand implements Callable<Integer> {
                 }
                 out.println(runFor == null ? "Ctrl-C closes the tunnel." : "Closing after " + runFor + ".");
                 out.flush();
-                NatsCommand.sleep(runFor == null ? Duration.ofDays(3650) : Durations.parse(runFor));
+                NatsCommand.sleep(runFor == null ? Duration.ofDays(3650) : NatsCommand.duration(runFor));
             }
             return ExitCodes.OK;
         }

@@ -1,9 +1,6 @@
 package dev.infra.cli;
 
 import dev.infra.inventory.Inventory;
-import dev.infra.inventory.Role;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -25,15 +22,8 @@ final class ValidateCommand implements Callable<Integer> {
         Inventory inv = parent.global.loadInventory(true);
         // Rendering catches broken templates too: a valid inventory must also produce files.
         parent.global.renderer().render(inv);
-        List<String> counts = new ArrayList<>();
-        for (Role role : Role.values()) {
-            long n = inv.hostsWith(role).size();
-            if (n > 0) {
-                counts.add(n + " " + role.id());
-            }
-        }
         spec.commandLine().getOut().println(parent.global.style().green("✓ ") + inv.file() + " is valid: "
-                + inv.hosts().size() + " hosts (" + String.join(", ", counts) + ").");
+                + inv.hosts().size() + " hosts (" + inv.roleSummary() + ").");
         return ExitCodes.OK;
     }
 }

@@ -7,6 +7,7 @@ import dev.infra.verify.CheckResult;
 import dev.infra.verify.CheckRunner;
 import dev.infra.verify.FleetChecks;
 import dev.infra.verify.VerifyReport;
+import dev.infra.view.VerifyViews;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -58,9 +59,9 @@ final class VerifyCommand implements Callable<Integer> {
             List<CheckResult> results = CheckRunner.run(new FleetChecks(f, bound).checks(hosts), bound.plusSeconds(5));
             VerifyReport report = new VerifyReport(f.inventory().file().toString(), results, Duration.ofNanos(System.nanoTime() - start));
             switch (format) {
-                case "json" -> out.print(report.json());
-                case "nagios" -> report.nagios(out);
-                default -> report.text(out, parent.global.style());
+                case "json" -> out.print(VerifyViews.json(report));
+                case "nagios" -> VerifyViews.nagios(report, out);
+                default -> VerifyViews.text(report, out, parent.global.style());
             }
             out.flush();
             return report.status().exitCode();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Prints diagnostics the way compilers do: location, message, the offending source line with a
@@ -36,14 +37,14 @@ public final class DiagnosticPrinter {
         out.flush();
     }
 
-    private java.util.Optional<String> sourceLine(Diagnostic d) {
+    private Optional<String> sourceLine(Diagnostic d) {
         List<String> lines = sources.computeIfAbsent(d.file(), DiagnosticPrinter::readLines);
         if (d.line() < 1 || d.line() > lines.size()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String line = lines.get(d.line() - 1);
         // Very long lines (a minified bomb) would flood the terminal; the location is enough.
-        return line.length() > 200 ? java.util.Optional.empty() : java.util.Optional.of(line);
+        return line.length() > 200 ? Optional.empty() : Optional.of(line);
     }
 
     private static List<String> readLines(Path file) {

@@ -7,6 +7,7 @@ import dev.infra.observe.Observer;
 import dev.infra.plan.Plan;
 import dev.infra.plan.Planner;
 import dev.infra.render.DesiredFile;
+import dev.infra.render.DesiredFleet;
 import dev.infra.render.HostState;
 import dev.infra.render.ManagedEnv;
 import dev.infra.render.Renderer;
@@ -17,19 +18,18 @@ import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
 import dev.infra.ssh.SshException;
 import dev.infra.ssh.SshPool;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.infra.units.Hashing;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +43,7 @@ public final class Fleet implements AutoCloseable {
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
     private final Inventory inventory;
-    private final Map<String, HostState> desired;
+    private final DesiredFleet desired;
     private final SecretValues secrets;
     private final SshPool pool = new SshPool();
     private final EndpointResolver endpoints;
@@ -51,9 +51,9 @@ public final class Fleet implements AutoCloseable {
 
     public Fleet(Inventory inventory, Renderer renderer, SecretResolver resolver, int parallel) {
         this.inventory = inventory;
-        this.desired = renderer.render(inventory);
+        this.desired = renderer.renderFleet(inventory);
         List<String> texts = new ArrayList<>();
-        for (HostState s : desired.values()) {
+        for (HostState s : desired.hosts().values()) {
             s.files().stream().map(DesiredFile::content).forEach(texts::add);
             s.env().stream().map(ManagedEnv::entries).forEach(e -> texts.addAll(e.values()));
         }
@@ -64,7 +64,13 @@ public final class Fleet implements AutoCloseable {
 
     public Inventory inventory() { return inventory; }
     public SecretValues secrets() { return secrets; }
-    public HostState desired(String host) { return desired.get(host); }
+    public HostState desired(String host) { return desired.host(host); }
+    public DesiredFleet desiredFleet() { return desired; }
+
+    /** The inventory's host of that name (names come from the desired state, so it exists). */
+    public Host host(String name) {
+        return inventory.host(name).orElseThrow(() -> new IllegalArgumentException("no host " + name + " in " + inventory.file()));
+    }
 
     public Remote remote(Host host) {
         return pool.connect(endpoints.resolve(host));
@@ -80,7 +86,7 @@ public final class Fleet implements AutoCloseable {
         pool.trustForThisRun(endpoints.resolve(host), key);
     }
 
-    public java.nio.file.Path knownHostsFile(Host host) {
+    public Path knownHostsFile(Host host) {
         return endpoints.resolve(host).knownHosts();
     }
 
@@ -90,7 +96,7 @@ public final class Fleet implements AutoCloseable {
     public List<Observation> observe(List<Host> hosts) {
         return forEach(hosts, h -> {
             try {
-                ExecResult r = remote(h).run(Observer.command(desired.get(h.name())), COMMAND_TIMEOUT);
+                ExecResult r = remote(h).run(Observer.command(desired.host(h.name())), COMMAND_TIMEOUT);
                 if (!r.ok()) {
                     return new Observation(h, Optional.empty(), Optional.of("reading its state failed: " + r.reason()));
                 }
@@ -109,7 +115,7 @@ public final class Fleet implements AutoCloseable {
         for (Observation o : observations) {
             Host h = o.host();
             if (o.state().isPresent()) {
-                hosts.add(Planner.plan(desired.get(h.name()), o.state().get(), secrets, h.reachedHow()));
+                hosts.add(Planner.plan(desired.host(h.name()), o.state().get(), secrets, h.reachedHow()));
                 fingerprints.put(h.name(), fingerprint(o.state().get()));
             } else {
                 hosts.add(new Plan.HostPlan(h.name(), h.roles().stream().map(r -> r.id()).toList(), h.reachedHow(),
@@ -127,15 +133,18 @@ public final class Fleet implements AutoCloseable {
         o.containers().forEach(c -> s.append(c.project()).append('/').append(c.service()).append('/').append(c.name())
                 .append('/').append(c.state()).append('/').append(secrets.mask(new TreeMap<>(c.env()).toString())).append('\0'));
         s.append(o.pendingRestarts());
-        return sha256(s.toString());
+        return Hashing.sha256Hex(s.toString());
     }
 
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** Identifies the desired state (inventory + templates, secrets as references) of these hosts: a saved plan records it. */
+    public String desiredHash(List<Host> hosts) {
+        Hashing.Sha256 h = new Hashing.Sha256();
+        for (Host host : hosts) {
+            HostState s = desired.host(host.name());
+            s.files().forEach(f -> h.add(f.path()).add(f.content()));
+            s.env().forEach(e -> h.add(e.path()).add(e.entries().toString()));
         }
+        return h.hex();
     }
 
     /** Runs {@code work} for every host, at most {@code parallel} at a time; results in host order. */
@@ -157,7 +166,7 @@ public final class Fleet implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();

@@ -29,7 +29,9 @@ public final class HostSelector {
             if (inv.hosts().containsKey(t)) {
                 chosen.add(t);
             } else if (Role.parse(t).isPresent()) {
-                inv.hostsWith(Role.parse(t).get()).forEach(h -> chosen.add(h.name()));
+                // Selecting hosts by the role a user names, not deciding what they do.
+                Role role = Role.parse(t).get();
+                inv.hosts().values().stream().filter(h -> h.roles().contains(role)).forEach(h -> chosen.add(h.name()));
             } else if (t.contains("*") || t.contains("?") || t.contains("[")) {
                 var matcher = FileSystems.getDefault().getPathMatcher("glob:" + t);
                 inv.hosts().keySet().stream().filter(n -> matcher.matches(Path.of(n))).forEach(chosen::add);

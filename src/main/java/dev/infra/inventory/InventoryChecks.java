@@ -6,15 +6,20 @@ import dev.infra.units.ByteSize;
 import dev.infra.yaml.ReadContext;
 import dev.infra.yaml.SourceMap;
 import dev.infra.yaml.Suggest;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +31,6 @@ final class InventoryChecks {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern SECRET_LOOKING_KEY = Pattern.compile(".*(PASSWORD|PASSWD|SECRET|TOKEN|_KEY|CREDENTIALS?)$");
-    private static final Set<String> TEMP_DIRS = Set.of("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/run");
     private static final Pattern NAMED_VOLUME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     static final ByteSize NATS_MAX_PAYLOAD_LIMIT = new ByteSize(64L << 20);
 
@@ -74,7 +78,7 @@ final class InventoryChecks {
     }
 
     private void checkJumpChains() {
-        Set<Set<String>> reportedLoops = new java.util.HashSet<>();
+        Set<Set<String>> reportedLoops = new HashSet<>();
         for (Host h : inv.hosts().values()) {
             if (h.via().isEmpty()) {
                 continue;
@@ -96,7 +100,7 @@ final class InventoryChecks {
             Optional<String> next = Optional.of(jump);
             while (next.isPresent() && inv.hosts().containsKey(next.get())) {
                 if (chain.contains(next.get())) {
-                    Set<String> loop = new java.util.TreeSet<>(chain.subList(chain.indexOf(next.get()), chain.size()));
+                    Set<String> loop = new TreeSet<>(chain.subList(chain.indexOf(next.get()), chain.size()));
                     chain.add(next.get());
                     if (!reportedLoops.add(loop)) {
                         break;
@@ -125,14 +129,8 @@ final class InventoryChecks {
     private void checkJetStream() {
         NatsService.JetStream js = inv.nats().jetstream();
         String dir = js.storeDir();
-        if (!dir.startsWith("/")) {
-            error("nats.jetstream.store_dir", "the JetStream store_dir must be an absolute path, not '" + dir + "'",
-                    "use /data/jetstream");
-        } else if (TEMP_DIRS.stream().anyMatch(t -> dir.equals(t) || dir.startsWith(t + "/"))) {
-            error("nats.jetstream.store_dir", "JetStream would keep its data in " + dir
-                            + ", which is lost when the container or host restarts",
-                    "use a directory on the named volume, e.g. store_dir: /data/jetstream");
-        }
+        StoreDirRule.problem(dir).ifPresent(problem -> error("nats.jetstream.store_dir", problem,
+                dir.startsWith("/") ? "use a directory on the named volume, e.g. store_dir: /data/jetstream" : "use /data/jetstream"));
         if (js.volume().startsWith("/") || js.volume().startsWith(".") || js.volume().startsWith("~")
                 || !NAMED_VOLUME.matcher(js.volume()).matches()) {
             error("nats.jetstream.volume", "'" + js.volume() + "' is not a named volume; a path would be a bind mount",
@@ -349,8 +347,8 @@ final class InventoryChecks {
         }
         if (s.contains(":") && s.matches("[0-9a-fA-F:.]+")) {
             try {
-                return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address;
-            } catch (java.net.UnknownHostException e) {
+                return InetAddress.getByName(s) instanceof Inet6Address;
+            } catch (UnknownHostException e) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package dev.infra.lab;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,8 +40,8 @@ final class BaseImageSeeder {
                     work.resolve("tar.log"), 5);
             Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nADD rootfs.tar /\n"
                     + "ENV LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive\nCMD [\"/bin/bash\"]\n");
-            docker.buildImageCmd(ctx.toFile()).withTags(java.util.Set.of(tag)).withLabels(labels).withPull(false)
-                    .exec(new com.github.dockerjava.api.command.BuildImageResultCallback())
+            docker.buildImageCmd(ctx.toFile()).withTags(Set.of(tag)).withLabels(labels).withPull(false)
+                    .exec(new BuildImageResultCallback())
                     .awaitImageId(10, TimeUnit.MINUTES);
         } catch (IOException e) {
             throw new LabException("seeding " + tag + " failed: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
@@ -214,7 +215,7 @@ public final class Lab {
         String id = create.withHostConfig(hc).exec().getId();
         if (h.published() > 0) {
             docker.connectToNetworkCmd().withContainerId(id).withNetworkId(plan.network())
-                    .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(h.name()))
+                    .withContainerNetwork(new ContainerNetwork().withAliases(h.name()))
                     .exec();
         }
         docker.startContainerCmd(id).exec();

@@ -9,6 +9,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ public final class LabDocker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("interrupted", e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LabException("exec in " + container + " failed: " + e.getMessage(), e);
         }
         Long code = docker.inspectExecCmd(created.getId()).exec().getExitCodeLong();

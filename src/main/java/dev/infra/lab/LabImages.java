@@ -4,20 +4,24 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.infra.units.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,10 +76,10 @@ public final class LabImages {
     public void exclusively(Runnable work) {
         try {
             Files.createDirectories(cacheDir);
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(cacheDir.resolve(".lock"),
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(cacheDir.resolve(".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 synchronized (LabImages.class) {
-                    try (java.nio.channels.FileLock ignored = channel.lock()) {
+                    try (FileLock ignored = channel.lock()) {
                         work.run();
                     }
                 }
@@ -107,7 +111,7 @@ public final class LabImages {
                 copyResource(file, context.resolve(Path.of(file).getFileName().toString()));
             }
             docker.buildImageCmd(context.toFile())
-                    .withTags(java.util.Set.of(tag))
+                    .withTags(Set.of(tag))
                     .withLabels(Map.of(RECIPE_LABEL, hash))
                     .withBuildArg("BASE", BASE)
                     .withPull(false)
@@ -150,7 +154,7 @@ public final class LabImages {
     }
 
     private String ensureBase() {
-        String hash = sha256("debootstrap --variant=minbase --include=" + DEBOOTSTRAP_INCLUDE + " bookworm " + MIRROR + " v1");
+        String hash = Hashing.sha256Hex("debootstrap --variant=minbase --include=" + DEBOOTSTRAP_INCLUDE + " bookworm " + MIRROR + " v1");
         if (hash.equals(recipeOf(BASE).orElse(null))) {
             return hash;
         }
@@ -177,7 +181,7 @@ public final class LabImages {
         for (String file : recipe.files()) {
             all.append(file).append('\n').append(readResource(file)).append('\n');
         }
-        return sha256(all.toString());
+        return Hashing.sha256Hex(all.toString());
     }
 
     static String readResource(String file) {
@@ -195,27 +199,20 @@ public final class LabImages {
         Files.writeString(target, readResource(file), StandardCharsets.UTF_8);
     }
 
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static void deleteTree(Path dir) {
         if (dir == null) {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a leftover temp directory is harmless
         }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new java.util.ArrayList<>(a);
+        List<String> out = new ArrayList<>(a);
         out.addAll(b);
         return List.copyOf(out);
     }

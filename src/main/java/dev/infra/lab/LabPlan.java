@@ -2,12 +2,11 @@ package dev.infra.lab;
 
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
-import dev.infra.inventory.Role;
+import dev.infra.render.Duties;
+import dev.infra.render.NatsServer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What a lab of an inventory consists of, decided without touching Docker: one container per host
@@ -38,18 +37,19 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
     /** This plan plus spare hosts on the same network. */
     public LabPlan withSpares(Inventory inv, List<Spare> spares) {
         List<LabHost> all = new ArrayList<>(hosts);
+        // A spare becomes an app or worker host: its engine gets the deployments' images.
+        List<String> deploymentImages = Duties.assign(inv).hosts().values().stream()
+                .filter(Duties::runsDeployment).flatMap(d -> d.images().stream()).distinct().toList();
         for (Spare s : spares) {
-            List<String> images = s.docker()
-                    ? inv.deployment(Role.WORKER).map(d -> d.services().values().stream().map(x -> x.image().orElse(d.image()))
-                            .distinct().toList()).orElse(List.of())
-                    : List.of();
+            List<String> images = s.docker() ? deploymentImages : List.of();
             all.add(new LabHost(s.name(), "infra-lab-" + id + "-" + s.name(), s.docker(), Optional.empty(), 0, images));
         }
         return new LabPlan(id, network, subnet, ipRange, gateway, bastionPort, List.copyOf(all));
     }
 
     public static LabPlan of(Inventory inv, String id) {
-        List<Host> bastions = inv.hostsWith(Role.BASTION);
+        Duties.Fleet duties = Duties.assign(inv);
+        List<Host> bastions = inv.hosts().values().stream().filter(h -> duties.of(h.name()).jumpHost()).toList();
         if (bastions.size() != 1) {
             throw new LabException("a lab needs exactly one bastion host in " + inv.file() + "; it has " + bastions.size());
         }
@@ -58,11 +58,11 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
             throw new LabException("the lab publishes the bastion on 127.0.0.1 only; set address: 127.0.0.1 on "
                     + bastion.name() + " (the lab never exposes anything beyond this machine)");
         }
-        List<Host> natsHosts = inv.hostsWith(Role.NATS);
-        String natsIp = natsHosts.isEmpty() ? null : natsHosts.get(0).privateAddress().orElse(null);
+        List<NatsServer> servers = duties.natsServers();
+        String natsIp = servers.isEmpty() ? null : inv.hosts().get(servers.get(0).host()).privateAddress().orElse(null);
         if (natsIp == null || !natsIp.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
             throw new LabException("the lab places the NATS host at its private_address; give "
-                    + (natsHosts.isEmpty() ? "a nats host" : natsHosts.get(0).name()) + " an IPv4 private_address");
+                    + (servers.isEmpty() ? "a nats host" : servers.get(0).host()) + " an IPv4 private_address");
         }
         String prefix = natsIp.substring(0, natsIp.lastIndexOf('.'));
         int last = Integer.parseInt(natsIp.substring(natsIp.lastIndexOf('.') + 1));
@@ -72,20 +72,12 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
         }
         List<LabHost> hosts = new ArrayList<>();
         for (Host h : inv.hosts().values()) {
-            boolean isBastion = h.has(Role.BASTION) && h.roles().size() == 1;
-            Set<String> images = new LinkedHashSet<>();
-            if (h.has(Role.NATS)) {
-                images.add(inv.nats().image());
-            }
-            for (Role role : List.of(Role.APP, Role.WORKER)) {
-                if (h.has(role)) {
-                    inv.deployment(role).ifPresent(d -> d.services().values().forEach(
-                            s -> images.add(s.image().orElse(d.image()))));
-                }
-            }
-            Optional<String> ip = h.has(Role.NATS) && h.privateAddress().isPresent() ? h.privateAddress() : Optional.empty();
-            hosts.add(new LabHost(h.name(), "infra-lab-" + id + "-" + h.name(), !isBastion, ip,
-                    h == bastion ? h.ssh().port() : 0, List.copyOf(images)));
+            Duties d = duties.of(h.name());
+            // A host that only jumps runs sshd alone; every other host runs its own Docker engine.
+            boolean jumpOnly = d.jumpHost() && d.natsServer().isEmpty() && !d.runsDeployment();
+            Optional<String> ip = d.natsServer().isPresent() ? h.privateAddress() : Optional.empty();
+            hosts.add(new LabHost(h.name(), "infra-lab-" + id + "-" + h.name(), !jumpOnly, ip,
+                    h == bastion ? h.ssh().port() : 0, d.images()));
         }
         return new LabPlan(id, "infra-lab-" + id, prefix + ".0/24", prefix + ".128/25", prefix + ".1",
                 bastion.ssh().port(), List.copyOf(hosts));

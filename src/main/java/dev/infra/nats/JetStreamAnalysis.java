@@ -1,8 +1,8 @@
 package dev.infra.nats;
 
 import dev.infra.inventory.JetStreamPolicy;
+import dev.infra.units.Durations;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,30 +22,6 @@ public final class JetStreamAnalysis {
         Pattern p = Pattern.compile(Pattern.quote(parts[0]) + "(.+)" + Pattern.quote(parts.length > 1 ? parts[1] : ""));
         var m = p.matcher(streamName);
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
-    }
-
-    public record Stale(JobStream stream, String why) {}
-
-    /**
-     * Stale: older than the policy's max_age, or empty and idle (nothing stored, nothing delivered
-     * or acked within ack_wait) — the orphans failed and hung jobs leave behind.
-     */
-    public static List<Stale> stale(List<JobStream> streams, JetStreamPolicy policy, Instant now) {
-        List<Stale> out = new ArrayList<>();
-        for (JobStream s : streams) {
-            if (s.jobId().isEmpty()) {
-                continue;
-            }
-            Duration age = Duration.between(s.created(), now);
-            Optional<Instant> last = s.lastActivity();
-            boolean idle = last.isEmpty() || Duration.between(last.get(), now).compareTo(policy.ackWait()) > 0;
-            if (age.compareTo(policy.maxAge()) > 0) {
-                out.add(new Stale(s, "older than max_age " + human(policy.maxAge()) + " (" + human(age) + ")"));
-            } else if (s.messages() == 0 && idle && age.compareTo(policy.ackWait()) > 0) {
-                out.add(new Stale(s, "empty and idle" + last.map(t -> " since " + t).orElse(" (never used)")));
-            }
-        }
-        return out;
     }
 
     public record DeadLetters(JobStream stream, JobStream.Consumer consumer, long count, List<Long> sequences, String source) {}
@@ -92,23 +68,31 @@ public final class JetStreamAnalysis {
             if (s.jobId().isEmpty()) {
                 continue;
             }
-            s.consumer(policy.naming().consumerFor(s.jobId().get())).ifPresent(c -> {
-                List<String> diffs = new ArrayList<>();
-                if (c.maxDeliver() != policy.maxDeliver()) {
-                    diffs.add("max_deliver " + c.maxDeliver() + " (policy " + policy.maxDeliver() + ")");
-                }
-                if (!c.ackWait().equals(policy.ackWait())) {
-                    diffs.add("ack_wait " + human(c.ackWait()) + " (policy " + human(policy.ackWait()) + ")");
-                }
-                if (!diffs.isEmpty()) {
-                    out.add(new PolicyMismatch(s, c, String.join(", ", diffs)));
-                }
-            });
+            s.consumer(policy.naming().consumerFor(s.jobId().get()))
+                    .flatMap(c -> policyMismatch(c, policy).map(what -> new PolicyMismatch(s, c, what)))
+                    .ifPresent(out::add);
         }
         return out;
     }
 
+    /** How a job consumer differs from the policy (max_deliver, ack_wait), if it does. */
+    public static Optional<String> policyMismatch(JobStream.Consumer c, JetStreamPolicy policy) {
+        List<String> diffs = new ArrayList<>();
+        if (c.maxDeliver() != policy.maxDeliver()) {
+            diffs.add("max_deliver " + c.maxDeliver() + " (policy " + policy.maxDeliver() + ")");
+        }
+        if (!c.ackWait().equals(policy.ackWait())) {
+            diffs.add("ack_wait " + human(c.ackWait()) + " (policy " + human(policy.ackWait()) + ")");
+        }
+        return diffs.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", diffs));
+    }
+
+    /** Is this consumer the job's own (job-{id}-consumer on job_{id})? */
+    public static boolean isJobConsumer(JobStream s, JobStream.Consumer c, JetStreamPolicy.Naming naming) {
+        return s.jobId().map(id -> naming.consumerFor(id).equals(c.name())).orElse(false);
+    }
+
     static String human(Duration d) {
-        return dev.infra.units.Durations.format(d.withNanos(0));
+        return Durations.format(d.withNanos(0));
     }
 }

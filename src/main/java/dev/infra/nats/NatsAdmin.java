@@ -1,12 +1,15 @@
 package dev.infra.nats;
 
+import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.JetStreamPolicy;
 import dev.infra.inventory.NatsService;
+import dev.infra.render.NatsServer;
 import dev.infra.secrets.SecretValues;
 import dev.infra.ssh.Forward;
 import dev.infra.ssh.Remote;
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -15,6 +18,9 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.support.JsonParseException;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +53,7 @@ public final class NatsAdmin implements AutoCloseable {
                 .maxReconnects(0)
                 .connectionName("infra")
                 // Failures surface as exceptions with a message; jnats's own logger would print them twice.
-                .errorListener(new io.nats.client.ErrorListener() { });
+                .errorListener(new ErrorListener() { });
         nats.auth().ifPresent(a -> {
             a.token().ifPresent(t -> options.token(secrets.reveal(t).toCharArray()));
             if (a.user().isPresent() && a.password().isPresent()) {
@@ -65,6 +71,22 @@ public final class NatsAdmin implements AutoCloseable {
             forward.close();
             throw new IOException("cannot connect to NATS on " + natsHost.endpoint().name() + " through SSH: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * JetStream through the first NATS server of the desired state that answers: any server of a
+     * cluster serves the whole JetStream API.
+     */
+    public static NatsAdmin open(Fleet fleet, Duration timeout) throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (NatsServer server : fleet.desiredFleet().natsServers()) {
+            try {
+                return new NatsAdmin(fleet.remote(fleet.host(server.host())), fleet.inventory(), fleet.secrets(), timeout);
+            } catch (IOException | RuntimeException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        throw new IOException(failures.isEmpty() ? "the inventory has no NATS server" : String.join("; ", failures));
     }
 
     public Connection connection() {
@@ -118,15 +140,15 @@ public final class NatsAdmin implements AutoCloseable {
     public record Advisory(String stream, String consumer, long streamSeq, long deliveries, String timestamp) {
         public static Advisory parse(byte[] data) throws IOException {
             try {
-                var json = io.nats.client.support.JsonParser.parse(data).map;
+                var json = JsonParser.parse(data).map;
                 return new Advisory(json.get("stream").string, json.get("consumer").string, number(json.get("stream_seq")),
                         number(json.get("deliveries")), json.containsKey("timestamp") ? json.get("timestamp").string : "");
-            } catch (io.nats.client.support.JsonParseException | RuntimeException e) {
+            } catch (JsonParseException | RuntimeException e) {
                 throw new IOException("an advisory is not what NATS sends: " + e.getMessage(), e);
             }
         }
 
-        private static long number(io.nats.client.support.JsonValue v) {
+        private static long number(JsonValue v) {
             return v.l != null ? v.l : v.i != null ? v.i.longValue() : v.bi != null ? v.bi.longValue() : 0;
         }
     }

@@ -6,6 +6,7 @@ import dev.infra.render.ComposeProject;
 import dev.infra.render.HostState;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.Shell;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,8 +42,7 @@ public final class Observer {
         for (String path : paths(desired)) {
             s.append("f ").append(Shell.quote(path)).append(' ').append(Shell.path(path)).append('\n');
         }
-        s.append("printf '@@COMPOSE\\n'; if docker compose version >/dev/null 2>&1; then echo v2; ")
-                .append("elif command -v docker-compose >/dev/null 2>&1; then echo v1; else echo none; fi\n");
+        s.append("printf '@@COMPOSE\\n'; ").append(ProbeCommands.COMPOSE_FLAVOUR).append('\n');
         for (ComposeProject p : desired.projects()) {
             s.append("printf '@@CONTAINERS %s\\n' ").append(Shell.quote(p.name())).append("; ")
                     .append("ids=$(docker ps -aq --filter label=com.docker.compose.project=").append(Shell.quote(p.name()))
@@ -139,9 +139,9 @@ public final class Observer {
                         state.path("Status").asText(""),
                         state.path("Health").path("Status").asText(""),
                         c.path("RestartCount").asInt(0),
-                        env, List.copyOf(mounts)));
+                        env, List.copyOf(mounts), c.path("Config").path("Image").asText("")));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read docker inspect output for project " + project + ": " + e.getMessage(), e);
         }
         return out;

@@ -31,7 +31,8 @@ public record Plan(String formatVersion, String inventory, String createdAt, Lis
     /** One managed key of an env file; values are shown masked when sensitive. */
     public record EnvChange(String key, Action action, Optional<String> before, String after, boolean sensitive) {}
 
-    public record ServiceChange(String project, String service, Action action, String reason) {}
+    /** A service to start, recreate or reload: {@code reason} for tools, {@code detail} for people. */
+    public record ServiceChange(String project, String service, Action action, Reason reason, String detail) {}
 
     public record Summary(int add, int change, int remove) {
         public boolean empty() {

@@ -3,14 +3,18 @@ package dev.infra.plan;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import dev.infra.observe.ObservedContainer;
+import dev.infra.observe.LiveEnv;
 import dev.infra.observe.ObservedHost;
+import dev.infra.observe.ServiceHealth;
 import dev.infra.plan.Plan.EnvChange;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.ServiceChange;
 import dev.infra.render.ComposeProject;
 import dev.infra.render.DesiredFile;
+import dev.infra.render.EnvFile;
 import dev.infra.render.HostState;
 import dev.infra.render.ManagedEnv;
+import dev.infra.secrets.SecretRef;
 import dev.infra.secrets.SecretValues;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,42 +90,56 @@ public final class Planner {
         p.envFiles().forEach(f -> envKeys.addAll(changedEnvKeys.getOrDefault(f, List.of())));
         boolean reloadOnly = p.nats() && !composeChanged
                 && files.stream().anyMatch(f -> p.reloadableConfig().contains(f.path()));
-        Map<String, String> managed = new LinkedHashMap<>();
-        p.envFiles().forEach(f -> desired.envFor(f).ifPresent(e -> e.entries().forEach((k, v) -> managed.put(k, secrets.reveal(v)))));
+        Map<String, String> required = new LinkedHashMap<>();
+        p.requiredEnv().forEach((k, v) -> required.put(k, secrets.reveal(v)));
         List<ServiceChange> out = new ArrayList<>();
-        for (ComposeProject.Service s : p.services()) {
-            if (s.scale() == 0) {
-                continue;
-            }
+        for (ComposeProject.Service s : p.running()) {
             List<ObservedContainer> containers = observed.containers(p.name(), s.name());
-            long running = containers.stream().filter(ObservedContainer::running).count();
-            String reason;
+            ServiceHealth.Verdict health = ServiceHealth.judge(p.name() + "/" + s.name(), s.scale(), containers);
+            List<LiveEnv.Mismatch> stale = LiveEnv.mismatches(containers, required);
+            Optional<String> oldImage = containers.stream().filter(ObservedContainer::running).map(ObservedContainer::image)
+                    .filter(i -> !i.isEmpty() && !i.equals(s.image())).findFirst();
+            Reason reason;
+            String detail;
             Action action;
-            if (containers.isEmpty()) {
+            if (health.kind() == ServiceHealth.Kind.MISSING) {
                 action = Action.CREATE;
-                reason = "not running";
+                reason = Reason.NOT_RUNNING;
+                detail = "not running";
+            } else if (composeChanged && oldImage.isPresent()) {
+                action = Action.REPLACE;
+                reason = Reason.IMAGE_CHANGED;
+                detail = "compose file changed: image " + oldImage.get() + " -> " + s.image();
             } else if (composeChanged) {
                 action = Action.REPLACE;
-                reason = "compose file changed";
+                reason = Reason.COMPOSE_CHANGED;
+                detail = "compose file changed";
             } else if (!envKeys.isEmpty()) {
                 action = Action.REPLACE;
-                reason = String.join(", ", envKeys) + " changed in the env file";
+                reason = Reason.ENV_CHANGED;
+                detail = String.join(", ", envKeys) + " changed in the env file";
             } else if (reloadOnly && s.name().equals(p.services().get(0).name())) {
                 action = Action.RELOAD;
-                reason = "nats.conf changed: reload (SIGHUP), no restart";
-            } else if (running < s.scale()) {
+                reason = Reason.CONF_ONLY_RELOAD;
+                detail = "nats.conf changed: reload (SIGHUP), no restart";
+            } else if (health.kind() == ServiceHealth.Kind.TOO_FEW) {
                 action = Action.START;
-                reason = running + " of " + s.scale() + " running";
-            } else if (staleEnvironment(containers, managed).isPresent()) {
+                reason = Reason.TOO_FEW_RUNNING;
+                detail = health.running() + " of " + s.scale() + " running";
+            } else if (!stale.isEmpty()) {
+                LiveEnv.Mismatch m = stale.get(0);
                 action = Action.REPLACE;
-                reason = "running with an old environment: " + staleEnvironment(containers, managed).get();
+                reason = Reason.STALE_ENVIRONMENT;
+                detail = "running with an old environment: " + m.key() + (m.missing() ? " missing in " : " differs in ")
+                        + m.container().name();
             } else if (observed.pendingRestarts().contains(p.name() + "/" + s.name())) {
                 action = Action.REPLACE;
-                reason = "restart left due by an interrupted apply";
+                reason = Reason.PENDING_RESTART;
+                detail = "restart left due by an interrupted apply";
             } else {
                 continue;
             }
-            out.add(new ServiceChange(p.name(), s.name(), action, reason));
+            out.add(new ServiceChange(p.name(), s.name(), action, reason, detail));
         }
         return out;
     }
@@ -134,7 +152,7 @@ public final class Planner {
     static String redactSecretLines(String diff, String desired) {
         List<String> prefixes = new ArrayList<>();
         for (String line : desired.split("\n")) {
-            if (dev.infra.secrets.SecretRef.containsAny(line)) {
+            if (SecretRef.containsAny(line)) {
                 int cut = Math.max(line.indexOf(':'), line.indexOf('='));
                 int first = line.indexOf(':') >= 0 && line.indexOf('=') >= 0 ? Math.min(line.indexOf(':'), line.indexOf('=')) : cut;
                 prefixes.add(first >= 0 ? line.substring(0, first + 1) : line);
@@ -152,25 +170,6 @@ public final class Planner {
             out.append(prefix == null ? line : line.charAt(0) + prefix + " (sensitive)").append('\n');
         }
         return out.substring(0, out.length() - 1);
-    }
-
-    /** "NATS_URL missing" when a running container's environment lacks a managed value. */
-    static Optional<String> staleEnvironment(List<ObservedContainer> containers, Map<String, String> managed) {
-        for (ObservedContainer c : containers) {
-            if (!c.running()) {
-                continue;  // an exited container serves nothing; what runs is what counts
-            }
-            for (Map.Entry<String, String> e : managed.entrySet()) {
-                String live = c.env().get(e.getKey());
-                if (live == null) {
-                    return Optional.of(e.getKey() + " missing in " + c.name());
-                }
-                if (!live.equals(e.getValue())) {
-                    return Optional.of(e.getKey() + " differs in " + c.name());
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     static String unifiedDiff(String path, String before, String after) {

@@ -2,12 +2,19 @@ package dev.infra.render;
 
 import dev.infra.inventory.Host;
 import java.util.List;
+import java.util.Optional;
 
-/** Everything one host should have, as rendered from the inventory and templates. */
-public record HostState(Host host, List<DesiredFile> files, List<ManagedEnv> env, List<ComposeProject> projects) {
+/** Everything one host should have and do, as rendered from the inventory and templates. */
+public record HostState(Host host, List<DesiredFile> files, List<ManagedEnv> env, List<ComposeProject> projects,
+                        Duties duties) {
 
     /** The managed keys of an env file infra has entries for, if any. */
-    public java.util.Optional<ManagedEnv> envFor(String path) {
+    public Optional<ManagedEnv> envFor(String path) {
         return env.stream().filter(e -> e.path().equals(path)).findFirst();
+    }
+
+    /** The projects of the app/worker deployments (not NATS). */
+    public List<ComposeProject> deploymentProjects() {
+        return projects.stream().filter(p -> !p.nats()).toList();
     }
 }

@@ -4,7 +4,6 @@ import dev.infra.inventory.Deployment;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.NatsService;
-import dev.infra.inventory.Role;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.loader.FileLoader;
@@ -45,42 +44,55 @@ public final class Renderer {
     }
 
     public LinkedHashMap<String, HostState> render(Inventory inv) {
+        return renderFleet(inv).hosts();
+    }
+
+    /** Every host's desired state, with the fleet-wide duties (NATS servers, lock host). */
+    public DesiredFleet renderFleet(Inventory inv) {
+        Duties.Fleet duties = Duties.assign(inv);
         LinkedHashMap<String, HostState> out = new LinkedHashMap<>();
         for (Host host : inv.hosts().values()) {
-            out.put(host.name(), render(inv, host));
+            out.put(host.name(), render(inv, host, duties));
         }
-        return out;
+        return new DesiredFleet(out, duties.natsServers(), duties.lockHost());
     }
 
     public HostState render(Inventory inv, Host host) {
+        return render(inv, host, Duties.assign(inv));
+    }
+
+    private HostState render(Inventory inv, Host host, Duties.Fleet fleet) {
+        Duties duties = fleet.of(host.name());
         List<DesiredFile> files = new ArrayList<>();
         List<ManagedEnv> env = new ArrayList<>();
         List<ComposeProject> projects = new ArrayList<>();
-        if (host.has(Role.NATS)) {
-            Map<String, Object> ctx = natsContext(inv, host);
+        if (duties.natsServer().isPresent()) {
+            NatsServer server = duties.natsServer().get();
+            Map<String, Object> ctx = natsContext(inv, host, fleet.natsServers());
             String dir = inv.nats().deployDir();
             files.add(new DesiredFile(join(dir, inv.nats().composeFile()), evaluate(NATS_COMPOSE, ctx), NATS_COMPOSE));
             files.add(new DesiredFile(join(dir, NATS_CONF_FILE), evaluate(NATS_CONF, ctx), NATS_CONF));
-            projects.add(new ComposeProject(ComposeProject.projectName(dir), dir, inv.nats().composeFile(),
-                    List.of(new ComposeProject.Service(inv.nats().serviceName(), 1)), List.of(),
-                    List.of(join(dir, NATS_CONF_FILE)), true));
+            projects.add(new ComposeProject(server.project(), dir, inv.nats().composeFile(),
+                    List.of(new ComposeProject.Service(server.service(), 1, server.image())), List.of(),
+                    List.of(join(dir, NATS_CONF_FILE)), true, Map.of()));
         }
-        for (Role role : List.of(Role.APP, Role.WORKER)) {
-            if (!host.has(role) || inv.deployment(role).isEmpty()) {
-                continue;
-            }
-            Deployment d = inv.deployment(role).get();
-            Map<String, Object> ctx = deploymentContext(inv, host, d);
+        for (Deployment d : duties.deployments()) {
+            Map<String, Object> ctx = deploymentContext(inv, host, d, duties.natsReach());
             files.add(new DesiredFile(join(d.deployDir(), d.composeFile()), evaluate(DEPLOYMENT_COMPOSE, ctx),
                     DEPLOYMENT_COMPOSE));
             String rendered = evaluate(MANAGED_ENV, ctx).strip() + "\n";
-            env.add(new ManagedEnv(join(d.deployDir(), d.managedEnvFile()), EnvLines.entries(rendered), rendered));
+            ManagedEnv managed = new ManagedEnv(join(d.deployDir(), d.managedEnvFile()), new LinkedHashMap<>(EnvFile.values(rendered)),
+                    rendered);
+            env.add(managed);
             List<ComposeProject.Service> services = d.services().values().stream()
-                    .map(s -> new ComposeProject.Service(s.name(), s.scale())).toList();
+                    .map(s -> new ComposeProject.Service(s.name(), s.scale(), s.image().orElse(d.image()))).toList();
+            List<String> envFiles = d.envFiles().stream().map(f -> join(d.deployDir(), f)).toList();
+            // What its containers must carry live: the managed entries of every env file they load.
+            Map<String, String> required = envFiles.contains(managed.path()) ? Map.copyOf(managed.entries()) : Map.of();
             projects.add(new ComposeProject(ComposeProject.projectName(d.deployDir()), d.deployDir(), d.composeFile(),
-                    services, d.envFiles().stream().map(f -> join(d.deployDir(), f)).toList(), List.of(), false));
+                    services, envFiles, List.of(), false, new LinkedHashMap<>(required)));
         }
-        return new HostState(host, List.copyOf(files), List.copyOf(env), List.copyOf(projects));
+        return new HostState(host, List.copyOf(files), List.copyOf(env), List.copyOf(projects), duties);
     }
 
     private Map<String, Object> common(Inventory inv, Host host) {
@@ -92,23 +104,22 @@ public final class Renderer {
         return ctx;
     }
 
-    private Map<String, Object> natsContext(Inventory inv, Host host) {
+    private Map<String, Object> natsContext(Inventory inv, Host host, List<NatsServer> servers) {
         Map<String, Object> ctx = common(inv, host);
-        List<Host> natsHosts = inv.hostsWith(Role.NATS);
         List<Map<String, Object>> peers = new ArrayList<>();
-        for (Host peer : natsHosts) {
-            if (!peer.name().equals(host.name())) {
-                peers.add(Map.of("name", peer.name(), "address", peer.privateAddress().orElse(peer.name())));
+        for (NatsServer peer : servers) {
+            if (!peer.host().equals(host.name())) {
+                peers.add(Map.of("name", peer.host(), "address", peer.address()));
             }
         }
-        ctx.put("cluster", natsHosts.size() > 1);
+        ctx.put("cluster", servers.size() > 1);
         ctx.put("peers", peers);
         NatsService nats = inv.nats();
         String bind = nats.publishAddress().map(a -> a + ":").orElse("");
         List<String> ports = new ArrayList<>(List.of(
                 bind + nats.clientPort() + ":" + nats.clientPort(),
                 bind + nats.monitorPort() + ":" + nats.monitorPort()));
-        if (natsHosts.size() > 1) {
+        if (servers.size() > 1) {
             ports.add(bind + nats.clusterPort() + ":" + nats.clusterPort());
         }
         ctx.put("ports", ports);
@@ -123,12 +134,11 @@ public final class Renderer {
         return ctx;
     }
 
-    private Map<String, Object> deploymentContext(Inventory inv, Host host, Deployment d) {
+    private Map<String, Object> deploymentContext(Inventory inv, Host host, Deployment d, List<NatsEndpoint> nats) {
         Map<String, Object> ctx = common(inv, host);
-        // The NATS alias always points at the NATS host itself, so it cannot go stale.
+        // The NATS alias always points at the (first) NATS server itself, so it cannot go stale.
         LinkedHashMap<String, String> extraHosts = new LinkedHashMap<>();
-        inv.hostsWith(Role.NATS).stream().findFirst()
-                .flatMap(Host::privateAddress)
+        nats.stream().findFirst().flatMap(e -> inv.host(e.host())).flatMap(Host::privateAddress)
                 .ifPresent(ip -> extraHosts.put(d.natsAlias(), ip));
         d.extraHosts().forEach(extraHosts::putIfAbsent);
         ctx.put("deployment", d);

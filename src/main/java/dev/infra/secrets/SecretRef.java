@@ -2,6 +2,7 @@ package dev.infra.secrets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,7 @@ public record SecretRef(String scheme, String name, String text) {
     }
 
     /** Replaces each reference with what {@code replacement} gives for it. */
-    public static String replaceAll(String value, java.util.function.Function<SecretRef, String> replacement) {
+    public static String replaceAll(String value, Function<SecretRef, String> replacement) {
         Matcher m = REF.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

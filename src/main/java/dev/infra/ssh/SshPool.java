@@ -4,19 +4,26 @@ import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import net.schmizz.sshj.userauth.method.AuthMethod;
-import net.schmizz.sshj.userauth.method.AuthPublickey;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthPublickey;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 
@@ -28,7 +35,7 @@ public final class SshPool implements AutoCloseable {
     private static final int KEEPALIVE_SECONDS = 15;
 
     /** Per connection target: the connection, or why it could not be made (remembered for the run). */
-    private final Map<String, java.util.concurrent.CompletableFuture<Remote>> open = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Remote>> open = new ConcurrentHashMap<>();
     private final Map<Path, StrictKnownHosts> verifiers = new ConcurrentHashMap<>();
 
     /**
@@ -37,8 +44,8 @@ public final class SshPool implements AutoCloseable {
      */
     public Remote connect(Endpoint endpoint) {
         while (true) {
-            java.util.concurrent.CompletableFuture<Remote> mine = new java.util.concurrent.CompletableFuture<>();
-            java.util.concurrent.CompletableFuture<Remote> existing = open.putIfAbsent(endpoint.key(), mine);
+            CompletableFuture<Remote> mine = new CompletableFuture<>();
+            CompletableFuture<Remote> existing = open.putIfAbsent(endpoint.key(), mine);
             if (existing == null) {
                 try {
                     Remote remote = new Remote(endpoint, openClient(endpoint));
@@ -52,7 +59,7 @@ public final class SshPool implements AutoCloseable {
             Remote remote;
             try {
                 remote = existing.join();
-            } catch (java.util.concurrent.CompletionException ce) {
+            } catch (CompletionException ce) {
                 throw ce.getCause() instanceof RuntimeException re ? re : ce;
             }
             if (remote.client().isConnected()) {
@@ -81,23 +88,23 @@ public final class SshPool implements AutoCloseable {
             close(client);
             throw new SshException(e.name(), "cannot load the private key: " + message(ex), ex);
         }
-        java.util.concurrent.CompletableFuture<Void> handshake = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
             try {
                 establish(client, e, jump, verifier, methods);
             } catch (IOException ex) {
-                throw new java.util.concurrent.CompletionException(ex);
+                throw new CompletionException(ex);
             }
         }, Background.THREAD_PER_TASK);
         try {
-            handshake.get(bound, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException ex) {
+            handshake.get(bound, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException ex) {
             handshake.cancel(true);
             close(client);
             throw new SshException(e.name(), "no SSH answer from " + e.describe() + " within " + (bound / 1000)
                     + " s (the host or its sshd hangs)", ex);
-        } catch (java.util.concurrent.ExecutionException ex) {
+        } catch (ExecutionException ex) {
             close(client);
-            Throwable cause = ex.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : ex.getCause();
+            Throwable cause = ex.getCause() instanceof CompletionException ce ? ce.getCause() : ex.getCause();
             if (cause instanceof SshException se) {
                 throw se;
             }
@@ -151,14 +158,14 @@ public final class SshPool implements AutoCloseable {
             // the usual case for a host not yet pinned
         }
         String name = e.port() == 22 ? e.hostname() : "[" + e.hostname() + "]:" + e.port();
-        java.security.PublicKey key = verifier(e.knownHosts()).seen(name);
+        PublicKey key = verifier(e.knownHosts()).seen(name);
         if (key == null) {
             key = verifier(e.knownHosts()).seen(e.hostname());
         }
         if (key == null) {
             throw new SshException(e.name(), "the host presented no key (is sshd running there?)", null);
         }
-        return new HostKey(name, net.schmizz.sshj.common.KeyType.fromKey(key).toString(), StrictKnownHosts.base64(key),
+        return new HostKey(name, KeyType.fromKey(key).toString(), StrictKnownHosts.base64(key),
                 StrictKnownHosts.fingerprint(key));
     }
 
@@ -253,7 +260,7 @@ public final class SshPool implements AutoCloseable {
     @Override
     public void close() {
         // Hosts behind a jump host first, then the jump hosts.
-        open.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).map(java.util.concurrent.CompletableFuture::join)
+        open.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).map(CompletableFuture::join)
                 .sorted((a, b) -> Integer.compare(depth(b.endpoint()), depth(a.endpoint())))
                 .forEach(r -> close(r.client()));
         open.clear();

@@ -1,11 +1,12 @@
 package dev.infra.ssh;
 
+import dev.infra.units.Hashing;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
@@ -19,8 +20,8 @@ final class StrictKnownHosts extends OpenSSHKnownHosts {
     private final Path file;
     private volatile String rejection;
     /** Keys confirmed by the user for this run only (onboarding, before they are written to the file). */
-    private final java.util.Map<String, String> trustedOnce = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, PublicKey> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> trustedOnce = new ConcurrentHashMap<>();
+    private final Map<String, PublicKey> seen = new ConcurrentHashMap<>();
 
     StrictKnownHosts(Path file) throws IOException {
         super(file.toFile());  // a missing file means "nothing is trusted yet", which sshj handles
@@ -66,12 +67,7 @@ final class StrictKnownHosts extends OpenSSHKnownHosts {
     }
 
     static String fingerprint(PublicKey key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob(key));
-            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(Hashing.sha256(blob(key)));
     }
 
     static String base64(PublicKey key) {

@@ -15,7 +15,7 @@ public enum Status {
     }
 
     /** For the overall result: CRIT beats UNKNOWN beats WARN beats OK. */
-    int severity() {
+    public int severity() {
         return switch (this) {
             case OK -> 0;
             case WARN -> 1;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Shared state of one document read: where errors go, where values came from, the variables. */
@@ -121,8 +122,8 @@ public final class ReadContext {
     /** Best-effort position of a character inside a single-line scalar. */
     private static Loc inside(ScalarNode node, int offset) {
         Loc start = Loc.of(node);
-        boolean quoted = node.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.DOUBLE_QUOTED
-                || node.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.SINGLE_QUOTED;
+        boolean quoted = node.getScalarStyle() == DumperOptions.ScalarStyle.DOUBLE_QUOTED
+                || node.getScalarStyle() == DumperOptions.ScalarStyle.SINGLE_QUOTED;
         boolean singleLine = node.getStartMark().getLine() == node.getEndMark().getLine();
         return singleLine ? new Loc(start.line(), start.column() + offset + (quoted ? 1 : 0)) : start;
     }

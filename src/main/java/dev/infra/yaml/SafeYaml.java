@@ -3,6 +3,7 @@ package dev.infra.yaml;
 import dev.infra.diag.Diagnostics;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public final class SafeYaml {
         options.setAllowRecursiveKeys(false);
         Yaml yaml = new Yaml(new SafeConstructor(options));
         Node root;
-        try (Reader reader = new java.io.StringReader(text)) {
+        try (Reader reader = new StringReader(text)) {
             root = yaml.compose(reader);
         } catch (MarkedYAMLException e) {
             // An unclosed quote or bracket is found at the end of the file; where it opened is what helps.

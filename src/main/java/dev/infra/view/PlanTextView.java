@@ -1,6 +1,8 @@
-package dev.infra.plan;
+package dev.infra.view;
 
 import dev.infra.diag.Style;
+import dev.infra.plan.Action;
+import dev.infra.plan.Plan;
 import dev.infra.plan.Plan.EnvChange;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.HostPlan;
@@ -77,7 +79,7 @@ public final class PlanTextView {
             }
             for (ServiceChange s : h.services()) {
                 out.println(String.format("%5s service %s/%s (%s)", colour(s.action(), s.action().symbol()),
-                        s.project(), s.service(), s.reason()));
+                        s.project(), s.service(), s.detail()));
             }
         }
         out.println();

@@ -1,4 +1,4 @@
-package dev.infra.plan;
+package dev.infra.render;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,14 +1,18 @@
-package dev.infra.plan;
+package dev.infra.view;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.infra.plan.Action;
+import dev.infra.plan.Plan;
 import dev.infra.plan.Plan.EnvChange;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.HostPlan;
 import dev.infra.plan.Plan.ServiceChange;
+import dev.infra.plan.Reason;
+import dev.infra.plan.SavedPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +80,8 @@ public final class PlanJson {
                 sn.put("project", sc.project());
                 sn.put("service", sc.service());
                 sn.put("action", id(sc.action()));
-                sn.put("reason", sc.reason());
+                sn.put("reason", sc.reason().id());
+                sn.put("detail", sc.detail());
             }
         }
         ObjectNode fp = root.putObject("fingerprints");
@@ -88,8 +93,18 @@ public final class PlanJson {
         }
     }
 
-    public static JsonNode readTree(String json) throws IOException {
-        return JSON.readTree(json);
+    /** A plan file written by `infra plan --out`; refused when its format_version is not this one's. */
+    public static SavedPlan readSaved(String json) throws IOException {
+        JsonNode root = JSON.readTree(json);
+        if (root == null || !root.isObject()) {
+            throw new IOException("not a plan file (no JSON object)");
+        }
+        if (!Plan.FORMAT_VERSION.equals(root.path("format_version").asText())) {
+            throw new IOException("not a plan this version of infra can apply (format_version "
+                    + root.path("format_version").asText() + ", expected " + Plan.FORMAT_VERSION + ")");
+        }
+        return new SavedPlan(read(root), root.path("limit").asText(), root.path("desired_sha256").asText(),
+                root.path("created_at").asText());
     }
 
     public static Plan read(JsonNode root) {
@@ -108,7 +123,7 @@ public final class PlanJson {
             List<ServiceChange> services = new ArrayList<>();
             for (JsonNode s : n.path("services")) {
                 services.add(new ServiceChange(s.path("project").asText(), s.path("service").asText(),
-                        action(s.path("action").asText()), s.path("reason").asText()));
+                        action(s.path("action").asText()), Reason.parse(s.path("reason").asText()), s.path("detail").asText()));
             }
             List<String> roles = new ArrayList<>();
             n.path("roles").forEach(r -> roles.add(r.asText()));

@@ -1,0 +1,70 @@
+package dev.infra.observe;
+
+import dev.infra.ssh.RemoteCommand;
+import dev.infra.ssh.Shell;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The read-only commands infra sends to a host besides the state read itself: verify's probes,
+ * onboarding's prerequisites, triage's log scan. Built and quoted here only; each is tested in a real sh.
+ */
+public final class ProbeCommands {
+    /** Prints v2 for `docker compose`, v1 for `docker-compose`, none otherwise: the one compose-flavour probe. */
+    public static final String COMPOSE_FLAVOUR = "if docker compose version >/dev/null 2>&1; then echo v2; "
+            + "elif command -v docker-compose >/dev/null 2>&1; then echo v1; else echo none; fi";
+    /** Exit status of a probe whose tool is missing. */
+    public static final int MISSING_TOOL = 127;
+    /** curl's exit status when its time ran out. */
+    public static final int CURL_TIMED_OUT = 28;
+
+    private ProbeCommands() {}
+
+    /** Logs in and does nothing: the connection and the login shell work. */
+    public static RemoteCommand connection() {
+        return RemoteCommand.of("check the connection", "true");
+    }
+
+    /** The HTTP status code of {@code url} as the host sees it, within {@code timeout}. */
+    public static RemoteCommand http(String url, Duration timeout) {
+        return RemoteCommand.of("probe " + url,
+                "command -v curl >/dev/null || { echo 'curl is not installed' >&2; exit " + MISSING_TOOL + "; }; "
+                        + "curl -sS -o /dev/null -m " + String.format(Locale.ROOT, "%.1f", timeout.toMillis() / 1000.0)
+                        + " -w '%{http_code}' " + Shell.quote(url));
+    }
+
+    /**
+     * Facts onboarding needs, one KEY=VALUE a line: docker (server version), compose ("docker compose
+     * 2.x" / "docker-compose 1.x", empty when neither), writable (yes/no: {@code dir} can be created
+     * and written), free_kb (free space under it).
+     */
+    public static RemoteCommand prerequisites(String dir) {
+        String d = Shell.path(dir);
+        return RemoteCommand.of("check prerequisites",
+                "echo \"docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)\"\n"
+                        + "case $(" + COMPOSE_FLAVOUR + ") in\n"
+                        + "  v2) echo \"compose=docker compose $(docker compose version --short 2>/dev/null)\" ;;\n"
+                        + "  v1) echo \"compose=docker-compose $(docker-compose version --short 2>/dev/null)\" ;;\n"
+                        + "  *) echo compose= ;;\n"
+                        + "esac\n"
+                        + "if mkdir -p " + d + " 2>/dev/null && test -w " + d + "; then echo writable=yes; else echo writable=no; fi\n"
+                        + "echo \"free_kb=$(df -Pk " + d + " 2>/dev/null | awk 'NR==2 {print $4}')\"\n");
+    }
+
+    /**
+     * Per container of these compose projects, the most frequent lines of its logs since {@code since}
+     * that match {@code pattern} (case-insensitive ERE), timestamps stripped: "CONTAINER COUNT LINE".
+     */
+    public static RemoteCommand errorLines(List<String> projects, String since, String pattern, int perContainer) {
+        StringBuilder script = new StringBuilder();
+        for (String p : projects) {
+            script.append("for c in $(docker ps -a --format '{{.Names}}' --filter label=com.docker.compose.project=")
+                    .append(Shell.quote(p)).append("); do docker logs --since ").append(Shell.quote(since))
+                    .append(" \"$c\" 2>&1 | grep -iE ").append(Shell.quote(pattern))
+                    .append(" | sed -E 's/^[0-9-]+[ T][0-9:.]+Z? *//' | sort | uniq -c | sort -rn | head -")
+                    .append(perContainer).append(" | sed \"s|^ *|$c |\"; done\n");
+        }
+        return RemoteCommand.of("read recent errors", script.length() == 0 ? "true" : script.toString());
+    }
+}
