@@ -3,6 +3,7 @@ package dev.infra.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.ssh.RemoteCommand;
+import dev.infra.units.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class HostCommandsTest {
         Path f = Files.createDirectories(home.resolve("app")).resolve("c.yml");
         Files.writeString(f, "old\n");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
-        assertThat(run(HostCommands.atomicWrite("~/app/c.yml", "0644", Optional.of(Applier.sha256("old\n"))), "new\n")).isZero();
+        assertThat(run(HostCommands.atomicWrite("~/app/c.yml", "0644", Optional.of(Hashing.sha256Hex("old\n"))), "new\n")).isZero();
         assertThat(Files.readString(f)).isEqualTo("new\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----");
         assertThat(Files.readString(home.resolve("app/c.yml.infra-bak"))).isEqualTo("old\n");
@@ -59,7 +60,7 @@ class HostCommandsTest {
     void aFileChangedSinceItWasReadIsNotOverwritten() throws Exception {
         Path f = Files.createDirectories(home.resolve("app")).resolve(".django");
         Files.writeString(f, "SECRET=edited-by-someone-else\n");
-        assertThat(run(HostCommands.atomicWrite("~/app/.django", "0600", Optional.of(Applier.sha256("SECRET=old\n"))), "NATS_URL=n\n"))
+        assertThat(run(HostCommands.atomicWrite("~/app/.django", "0600", Optional.of(Hashing.sha256Hex("SECRET=old\n"))), "NATS_URL=n\n"))
                 .isEqualTo(3);
         assertThat(Files.readString(f)).isEqualTo("SECRET=edited-by-someone-else\n");
         assertThat(run(HostCommands.atomicWrite("~/app/.django", "0600", Optional.empty()), "x\n")).as("appeared since").isEqualTo(3);

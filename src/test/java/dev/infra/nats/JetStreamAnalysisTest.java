@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The pure JetStream reasoning: stale streams, dead letters, policy, progress and the triage verdict. */
+/** The pure JetStream reasoning: dead letters, policy, progress and the triage verdict. */
 class JetStreamAnalysisTest {
     static final JetStreamPolicy.Naming NAMING = new JetStreamPolicy.Naming("job_{id}", "job.{id}.tasks", "job-{id}-consumer",
             "job-{id}-dlq", "advisories");
@@ -34,20 +34,6 @@ class JetStreamAnalysisTest {
         assertThat(JetStreamAnalysis.jobId("job_2226", NAMING)).contains("2226");
         assertThat(JetStreamAnalysis.jobId("advisories", NAMING)).isEmpty();
         assertThat(JetStreamAnalysis.jobId("job-2226", NAMING)).isEmpty();
-    }
-
-    @Test
-    void staleMeansOlderThanMaxAgeOrEmptyAndIdle() {
-        JobStream old = stream("1", NOW.minus(Duration.ofHours(30)), 5, 5, Optional.of(NOW.minus(Duration.ofHours(29))));
-        JobStream emptyIdle = stream("2", NOW.minus(Duration.ofHours(2)), 0, 0, Optional.empty());
-        JobStream emptyButJustUsed = stream("3", NOW.minus(Duration.ofMinutes(2)), 0, 0, Optional.empty(),
-                consumer("3", 0, 0, 0, 0, Optional.of(NOW.minusSeconds(30)), 2));
-        JobStream active = stream("4", NOW.minus(Duration.ofHours(1)), 10, 10, Optional.of(NOW.minusSeconds(10)),
-                consumer("4", 5, 1, 5, 4, Optional.of(NOW.minusSeconds(5)), 2));
-        var stale = JetStreamAnalysis.stale(List.of(old, emptyIdle, emptyButJustUsed, active), POLICY, NOW);
-        assertThat(stale).extracting(s -> s.stream().name()).containsExactly("job_1", "job_2");
-        assertThat(stale.get(0).why()).startsWith("older than max_age 24h");
-        assertThat(stale.get(1).why()).contains("never used");
     }
 
     @Test
@@ -76,6 +62,14 @@ class JetStreamAnalysisTest {
         JobStream s = stream("8", NOW, 1, 1, Optional.empty(), consumer("8", 1, 0, 0, 0, Optional.empty(), 5));
         assertThat(JetStreamAnalysis.policyMismatches(List.of(s), POLICY)).singleElement()
                 .satisfies(m -> assertThat(m.what()).isEqualTo("max_deliver 5 (policy 2)"));
+        JobStream.Consumer slow = new JobStream.Consumer("job-8-consumer", 0, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(), 2,
+                Duration.ofSeconds(30));
+        assertThat(JetStreamAnalysis.policyMismatch(slow, POLICY)).contains("ack_wait 30s (policy 5m)");
+        assertThat(JetStreamAnalysis.policyMismatch(consumer("8", 0, 0, 0, 0, Optional.empty(), 2), POLICY)).isEmpty();
+        JobStream.Consumer other = new JobStream.Consumer("audit", 0, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(), 9,
+                Duration.ofSeconds(1));
+        assertThat(JetStreamAnalysis.isJobConsumer(s, other, NAMING)).isFalse();
+        assertThat(JetStreamAnalysis.isJobConsumer(s, s.consumers().get(0), NAMING)).isTrue();
     }
 
     @Test

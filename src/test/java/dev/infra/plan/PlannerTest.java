@@ -9,9 +9,11 @@ import dev.infra.observe.ObservedContainer;
 import dev.infra.observe.ObservedHost;
 import dev.infra.render.ComposeProject;
 import dev.infra.render.DesiredFile;
+import dev.infra.render.Duties;
 import dev.infra.render.HostState;
 import dev.infra.render.ManagedEnv;
 import dev.infra.secrets.SecretValues;
+import dev.infra.view.PlanJson;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,19 +34,22 @@ class PlannerTest {
     static final Host NATS = new Host("n1", Optional.of("10.0.0.5"), Optional.of("10.0.0.5"), List.of(Role.NATS),
             Optional.of("bastion"), WORKER.ssh());
 
+    static final String IMAGE = "insectai/ami_backend:1";
+    static final Duties NO_DUTIES = new Duties(false, Optional.empty(), List.of(), List.of(), List.of(), List.of(), false);
+
     static HostState worker(String composeText, Map<String, String> managed) {
         ComposeProject p = new ComposeProject("ami-platform", "~/ami-platform", "docker-compose.worker.yml",
-                List.of(new ComposeProject.Service("celeryworker", 1), new ComposeProject.Service("django", 0),
-                        new ComposeProject.Service("celeryworker_ml", 2)), List.of(ENV), List.of(), false);
+                List.of(new ComposeProject.Service("celeryworker", 1, IMAGE), new ComposeProject.Service("django", 0, IMAGE),
+                        new ComposeProject.Service("celeryworker_ml", 2, IMAGE)), List.of(ENV), List.of(), false, managed);
         return new HostState(WORKER, List.of(new DesiredFile(COMPOSE, composeText, "t")),
-                List.of(new ManagedEnv(ENV, new LinkedHashMap<>(managed), "")), List.of(p));
+                List.of(new ManagedEnv(ENV, new LinkedHashMap<>(managed), "")), List.of(p), NO_DUTIES);
     }
 
     static HostState nats() {
         ComposeProject p = new ComposeProject("nats", "~/nats", "docker-compose.yml",
-                List.of(new ComposeProject.Service("nats", 1)), List.of(), List.of(NATS_CONF), true);
+                List.of(new ComposeProject.Service("nats", 1, "nats:2.10-alpine")), List.of(), List.of(NATS_CONF), true, Map.of());
         return new HostState(NATS, List.of(new DesiredFile(NATS_COMPOSE, "compose\n", "t"), new DesiredFile(NATS_CONF, "conf\n", "t")),
-                List.of(), List.of(p));
+                List.of(), List.of(p), NO_DUTIES);
     }
 
     static ObservedContainer container(String project, String service, int n, String state, Map<String, String> env) {
@@ -86,7 +91,8 @@ class PlannerTest {
         assertThat(p.services()).extracting(Plan.ServiceChange::service, Plan.ServiceChange::action)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("celeryworker", Action.REPLACE),
                         org.assertj.core.groups.Tuple.tuple("celeryworker_ml", Action.REPLACE));
-        assertThat(p.services().get(0).reason()).isEqualTo("NATS_URL changed in the env file");
+        assertThat(p.services().get(0).reason()).isEqualTo(Reason.ENV_CHANGED);
+        assertThat(p.services().get(0).detail()).isEqualTo("NATS_URL changed in the env file");
     }
 
     @Test
@@ -112,7 +118,8 @@ class PlannerTest {
         assertThat(p.files()).isEmpty();
         assertThat(p.services()).hasSize(2).allSatisfy(s -> {
             assertThat(s.action()).isEqualTo(Action.REPLACE);
-            assertThat(s.reason()).startsWith("running with an old environment: NATS_URL missing in ami-platform_");
+            assertThat(s.reason()).isEqualTo(Reason.STALE_ENVIRONMENT);
+            assertThat(s.detail()).startsWith("running with an old environment: NATS_URL missing in ami-platform_");
         });
     }
 
@@ -124,7 +131,10 @@ class PlannerTest {
             assertThat(f.action()).isEqualTo(Action.UPDATE);
             assertThat(f.diff()).contains("--- " + COMPOSE, "+++ " + COMPOSE, "@@ -1,3 +1,3 @@", "-B\n", "+b\n", " a\n");
         });
-        assertThat(p.services()).allSatisfy(s -> assertThat(s.reason()).isEqualTo("compose file changed"));
+        assertThat(p.services()).allSatisfy(s -> {
+            assertThat(s.reason()).isEqualTo(Reason.COMPOSE_CHANGED);
+            assertThat(s.detail()).isEqualTo("compose file changed");
+        });
     }
 
     @Test
@@ -141,7 +151,8 @@ class PlannerTest {
         Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "NATS_URL=nats://nats:4222\n"), c, Set.of()));
         assertThat(p.services()).singleElement().satisfies(s -> {
             assertThat(s.action()).isEqualTo(Action.START);
-            assertThat(s.reason()).isEqualTo("0 of 1 running");
+            assertThat(s.reason()).isEqualTo(Reason.TOO_FEW_RUNNING);
+            assertThat(s.detail()).isEqualTo("0 of 1 running");
         });
     }
 
@@ -149,7 +160,10 @@ class PlannerTest {
     void aRestartLeftDueByAnInterruptedApplyIsDone() {
         Plan.HostPlan p = plan(worker("c\n", URL), observed(Map.of(COMPOSE, "c\n", ENV, "NATS_URL=nats://nats:4222\n"),
                 healthyWorkers(URL), Set.of("ami-platform/celeryworker")));
-        assertThat(p.services()).singleElement().satisfies(s -> assertThat(s.reason()).contains("interrupted apply"));
+        assertThat(p.services()).singleElement().satisfies(s -> {
+            assertThat(s.reason()).isEqualTo(Reason.PENDING_RESTART);
+            assertThat(s.detail()).contains("interrupted apply");
+        });
     }
 
     @Test
@@ -157,7 +171,10 @@ class PlannerTest {
         ObservedHost o = new ObservedHost("n1", Map.of(NATS_COMPOSE, Optional.of("compose\n"), NATS_CONF, Optional.of("old\n")), "v1",
                 List.of(container("nats", "nats", 1, "running", Map.of())), Set.of());
         Plan.HostPlan p = plan(nats(), o);
-        assertThat(p.services()).singleElement().satisfies(s -> assertThat(s.action()).isEqualTo(Action.RELOAD));
+        assertThat(p.services()).singleElement().satisfies(s -> {
+            assertThat(s.action()).isEqualTo(Action.RELOAD);
+            assertThat(s.reason()).isEqualTo(Reason.CONF_ONLY_RELOAD);
+        });
     }
 
     @Test
@@ -195,7 +212,34 @@ class PlannerTest {
     void planJsonRoundTrips() throws Exception {
         Plan.HostPlan p = plan(worker("a\n", URL), observed(Map.of(ENV, "A=1\n"), healthyWorkers(Map.of()), Set.of()));
         Plan plan = new Plan("1.0", "inventory/lab.yml", "2026-01-01T00:00:00Z", List.of(p), Map.of("w1", "abc"));
-        Plan back = PlanJson.read(PlanJson.readTree(PlanJson.write(plan, Map.of())));
-        assertThat(back).isEqualTo(plan);
+        SavedPlan back = PlanJson.readSaved(PlanJson.write(plan, Map.of("limit", "worker", "desired_sha256", "d1")));
+        assertThat(back.plan()).isEqualTo(plan);
+        assertThat(back.limit()).isEqualTo("worker");
+        assertThat(PlanJson.write(plan, Map.of())).contains("\"reason\" : \"compose_changed\"", "\"detail\" : \"compose file changed\"");
+    }
+
+    @Test
+    void aComposeChangeOfTheImageSaysSo() {
+        List<ObservedContainer> old = healthyWorkers(URL).stream().map(c -> new ObservedContainer(c.project(), c.service(), c.name(),
+                c.state(), c.health(), 0, c.env(), List.of(), "insectai/ami_backend:0")).toList();
+        Plan.HostPlan p = plan(worker("image: 1\n", URL), observed(Map.of(COMPOSE, "image: 0\n", ENV, "NATS_URL=nats://nats:4222\n"),
+                old, Set.of()));
+        assertThat(p.services()).hasSize(2).allSatisfy(s -> {
+            assertThat(s.reason()).isEqualTo(Reason.IMAGE_CHANGED);
+            assertThat(s.detail()).isEqualTo("compose file changed: image insectai/ami_backend:0 -> insectai/ami_backend:1");
+        });
+    }
+
+    @Test
+    void aSavedPlanIsStaleWhenAHostOrTheDesiredStateMovedOn() {
+        Plan then = new Plan("1.0", "i", "t0", List.of(), Map.of("w1", "abc", "n1", "def"));
+        SavedPlan saved = new SavedPlan(then, "", "d1", "t0");
+        assertThat(saved.staleness(new Plan("1.0", "i", "t1", List.of(), Map.of("w1", "abc", "n1", "def")), "d1")).isEmpty();
+        assertThat(saved.staleness(new Plan("1.0", "i", "t1", List.of(), Map.of("w1", "abc", "n1", "XXX")), "d1"))
+                .hasValueSatisfying(why -> assertThat(why).contains("n1 changed since it was planned"));
+        assertThat(saved.staleness(new Plan("1.0", "i", "t1", List.of(), Map.of("w1", "abc", "n1", "def")), "d2"))
+                .hasValueSatisfying(why -> assertThat(why).contains("the inventory or templates changed"));
+        assertThat(saved.staleness(new Plan("1.0", "i", "t1", List.of(), Map.of("w1", "abc")), "d1"))
+                .hasValueSatisfying(why -> assertThat(why).contains("it covers other hosts"));
     }
 }

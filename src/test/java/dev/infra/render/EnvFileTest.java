@@ -1,4 +1,4 @@
-package dev.infra.plan;
+package dev.infra.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
