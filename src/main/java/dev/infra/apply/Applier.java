@@ -46,7 +46,12 @@ public final class Applier {
     static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(90);
 
-    public record Options(String batch, int maxFail, String who, String command) {}
+    /** @param allowDataLoss recreate NATS even when its JetStream store cannot be carried over */
+    public record Options(String batch, int maxFail, String who, String command, boolean allowDataLoss) {
+        public Options(String batch, int maxFail, String who, String command) {
+            this(batch, maxFail, who, command, false);
+        }
+    }
 
     public record HostResult(String host, boolean ok, String detail) {}
 
@@ -116,7 +121,21 @@ public final class Applier {
         Remote remote = fleet.remote(host);
         List<String> written = new ArrayList<>();
         List<String> done = new ArrayList<>();
+        Optional<StoreMover> mover = hp.storeMove().filter(Plan.StoreMove::readable).map(m -> new StoreMover(fleet, host, remote, m));
         try {
+            if (hp.storeMove().isPresent()) {
+                Plan.StoreMove move = hp.storeMove().get();
+                if (!move.readable() && !options.allowDataLoss()) {
+                    throw new StepFailed("JetStream in " + move.container() + " could not be read (" + move.unreadable()
+                            + "): recreating it may lose its streams. Nothing was changed; make NATS answer, or run again with"
+                            + " --allow-data-loss");
+                }
+                if (mover.isPresent()) {
+                    say(host, mover.get().stage());
+                } else {
+                    say(host, "WARNING: recreating " + move.container() + " without its JetStream store (--allow-data-loss)");
+                }
+            }
             Set<String> due = new LinkedHashSet<>();
             hp.services().forEach(s -> due.add(s.project() + "/" + s.service()));
             if (!due.isEmpty()) {
@@ -143,7 +162,10 @@ public final class Applier {
                     must(remote, HostCommands.reload(observed.compose(), p, s), null);
                     say(host, "reloaded " + s + " (SIGHUP)");
                 }
-                if (!recreate.isEmpty()) {
+                if (mover.isPresent() && recreate.stream().anyMatch(s -> mover.get().moves(p, s))) {
+                    mover.get().recreate(observed.compose(), p);
+                    say(host, "recreated " + String.join(", ", recreate) + " with its JetStream store on the volume");
+                } else if (!recreate.isEmpty()) {
                     must(remote, HostCommands.up(observed.compose(), p, recreate, true), null);
                     say(host, "recreated " + String.join(", ", recreate));
                 }
@@ -157,10 +179,13 @@ public final class Applier {
             if (unhealthy.isPresent()) {
                 throw new StepFailed(unhealthy.get());
             }
+            if (mover.isPresent()) {
+                say(host, mover.get().check());
+            }
         } catch (StepFailed | SshException e) {
             String reason = e.getMessage();
             say(host, "FAILED: " + reason);
-            String rollback = rollBack(host, remote, desired, observed, written);
+            String rollback = rollBack(host, remote, desired, observed, written, mover);
             try {
                 audit(remote, host, done, "failed", start, reason + "; " + rollback);
             } catch (RuntimeException ignored) {
@@ -226,8 +251,13 @@ public final class Applier {
         return Optional.empty();
     }
 
-    private String rollBack(Host host, Remote remote, HostState desired, ObservedHost observed, List<String> written) {
+    private String rollBack(Host host, Remote remote, HostState desired, ObservedHost observed, List<String> written,
+                            Optional<StoreMover> mover) {
         if (written.isEmpty()) {
+            if (mover.isPresent()) {
+                desired.projects().forEach(p -> mover.get().restore(observed.compose(), p));
+                return "NATS was put back with its store";
+            }
             return "nothing had been written";
         }
         try {
@@ -241,7 +271,9 @@ public final class Applier {
                 must(remote, HostCommands.restore(path, observed.file(path).isPresent()), null);
             }
             for (ComposeProject p : desired.projects()) {
-                if (observed.file(p.composePath()).isPresent()) {
+                if (mover.isPresent() && mover.get().restore(observed.compose(), p)) {
+                    say(host, "put the old NATS container back with its JetStream store");
+                } else if (observed.file(p.composePath()).isPresent()) {
                     remote.run(HostCommands.up(observed.compose(), p,
                             p.running().stream().map(ComposeProject.Service::name).toList(), false),
                             STEP_TIMEOUT);

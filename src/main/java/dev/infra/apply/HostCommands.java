@@ -82,6 +82,37 @@ public final class HostCommands {
     }
 
 
+    /**
+     * Stops a NATS container cleanly (SIGTERM: JetStream flushes its store and closes its files) and
+     * copies its store directory out to {@code staging} on the host. Exit 4 when the store is not there.
+     */
+    public static RemoteCommand stageStore(String container, String storeDir, String staging) {
+        return RemoteCommand.of("stop " + container + " and copy its JetStream store to " + staging,
+                "set -eu\n"
+                        + "c=" + Shell.quote(container) + "\nfrom=" + Shell.quote(storeDir) + "\ns=" + Shell.path(staging) + "\n"
+                        + "rm -rf \"$s\"; mkdir -p \"$s\"\n"
+                        + "docker stop -t 30 \"$c\" >/dev/null\n"
+                        + "if ! docker cp \"$c:$from/.\" \"$s/\" 2>&1; then docker start \"$c\" >/dev/null; "
+                        + "echo \"the store $from cannot be copied out of $c\" >&2; exit 4; fi\n");
+    }
+
+    /**
+     * Recreates {@code service} without starting it, copies the staged store into {@code storeDir} of
+     * the new container (on its volume), then starts it: the same server, its data carried over.
+     */
+    public static RemoteCommand recreateWithStore(String flavor, ComposeProject p, String service, String staging, String storeDir) {
+        String compose = compose(flavor, p);
+        return RemoteCommand.of("recreate " + service + " (" + p.name() + ") with its JetStream store",
+                "set -eu\n"
+                        + "s=" + Shell.path(staging) + "\nto=" + Shell.quote(storeDir) + "\n"
+                        + "(" + compose + " up --no-start --force-recreate " + Shell.quote(service) + ") 2>&1\n"
+                        + "c=$(docker ps -aq --filter label=com.docker.compose.project=" + Shell.quote(p.name())
+                        + " --filter label=com.docker.compose.service=" + Shell.quote(service) + " | head -n1)\n"
+                        + "test -n \"$c\" || { echo 'compose created no container' >&2; exit 4; }\n"
+                        + "docker cp \"$s/.\" \"$c:$to\"\n"
+                        + "(" + compose + " up -d " + Shell.quote(service) + ") 2>&1\n");
+    }
+
     /** Remembers restarts that are due, so a run that dies after writing files leaves them visible. */
     public static RemoteCommand markPending(Collection<String> projectSlashService) {
         StringBuilder lines = new StringBuilder();

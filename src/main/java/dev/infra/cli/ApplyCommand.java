@@ -54,6 +54,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
     boolean yes;
 
+    @Option(names = "--allow-data-loss",
+            description = "Recreate NATS even when what its JetStream store holds cannot be read and carried over.")
+    boolean allowDataLoss;
+
     @Option(names = "--lock-wait", defaultValue = "0s", paramLabel = "DURATION",
             description = "Wait this long for another apply's lock (default: ${DEFAULT-VALUE}).")
     String lockWait;
@@ -113,7 +117,7 @@ final class ApplyCommand implements Callable<Integer> {
         out.println();
         out.println("Applying (lock held at " + FleetLock.of(f).where() + ") …");
         out.flush();
-        List<Applier.HostResult> results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command)).apply(plan, observations);
+        List<Applier.HostResult> results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command, allowDataLoss)).apply(plan, observations);
         List<Applier.HostResult> failed = results.stream().filter(r -> !r.ok()).toList();
         out.println();
         if (failed.isEmpty()) {

@@ -54,7 +54,7 @@ final class NatsCommand implements Runnable {
 
     static int withNats(InfraCommand parent, CommandSpec spec, Action action) {
         try (Fleet f = FleetOptions.open(parent.global, 4)) {
-            try (NatsAdmin admin = NatsAdmin.open(f, Duration.ofSeconds(10))) {
+            try (NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
                 return action.run(new Session(f, admin, f.inventory()), spec.commandLine().getOut());
             }
         } catch (IOException e) {

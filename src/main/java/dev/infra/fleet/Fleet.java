@@ -2,6 +2,13 @@ package dev.infra.fleet;
 
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
+import dev.infra.nats.JetStreamReport;
+import dev.infra.nats.JetStreamSnapshot;
+import dev.infra.nats.NatsAdmin;
+import dev.infra.nats.NatsMonitor;
+import dev.infra.nats.NatsStore;
+import dev.infra.nats.StoreMove;
+import dev.infra.observe.ObservedContainer;
 import dev.infra.observe.ObservedHost;
 import dev.infra.observe.Observer;
 import dev.infra.plan.Plan;
@@ -9,6 +16,7 @@ import dev.infra.plan.Planner;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.DesiredFleet;
 import dev.infra.render.HostState;
+import dev.infra.render.NatsServer;
 import dev.infra.render.ManagedEnv;
 import dev.infra.render.Renderer;
 import dev.infra.secrets.SecretResolver;
@@ -19,6 +27,7 @@ import dev.infra.ssh.Remote;
 import dev.infra.ssh.SshException;
 import dev.infra.ssh.SshPool;
 import dev.infra.units.Hashing;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,13 +118,64 @@ public final class Fleet implements AutoCloseable {
         });
     }
 
+    /**
+     * JetStream through the first NATS server of the desired state that answers: any server of a
+     * cluster serves the whole JetStream API.
+     */
+    public NatsAdmin jetStream(Duration timeout) throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (NatsServer server : desired.natsServers()) {
+            try {
+                return new NatsAdmin(remote(host(server.host())), inventory, secrets, timeout);
+            } catch (IOException | RuntimeException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        throw new IOException(failures.isEmpty() ? "the inventory has no NATS server" : String.join("; ", failures));
+    }
+
+    /**
+     * Where the running NATS server of {@code h} keeps JetStream, when that is not where the desired
+     * state puts it (so recreating it would start empty), with what the store holds. Empty when the
+     * host runs no NATS, none is running, or its store is already in place.
+     */
+    Optional<NatsStore> misplacedStore(Host h, ObservedHost o) {
+        Optional<NatsServer> server = desired.host(h.name()).duties().natsServer();
+        if (server.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ObservedContainer> running = o.containers(server.get().project(), server.get().service()).stream()
+                .filter(ObservedContainer::running).findFirst();
+        if (running.isEmpty()) {
+            return Optional.empty();
+        }
+        ObservedContainer c = running.get();
+        try {
+            JetStreamReport report = NatsMonitor.read(remote(h), server.get().monitorPort(), Duration.ofSeconds(5));
+            if (!report.enabled() || !StoreMove.needed(report.storeDir(), c.mounts(), server.get())) {
+                return Optional.empty();
+            }
+            try (NatsAdmin admin = new NatsAdmin(remote(h), inventory, secrets, Duration.ofSeconds(10))) {
+                return Optional.of(new NatsStore(c.name(), report.storeDir(), JetStreamSnapshot.of(admin.streams()), ""));
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!StoreMove.needed(StoreMove.targetDir(server.get()), c.mounts(), server.get())) {
+                return Optional.empty();   // not answering, but on the desired volume already: a recreate keeps its store
+            }
+            return Optional.of(NatsStore.unreadable(c.name(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
     public Plan plan(List<Observation> observations) {
         List<Plan.HostPlan> hosts = new ArrayList<>();
         Map<String, String> fingerprints = new TreeMap<>();
-        for (Observation o : observations) {
+        List<Optional<NatsStore>> stores = forEach(observations.stream().map(Observation::host).toList(), h -> observations.stream()
+                .filter(o -> o.host() == h).findFirst().flatMap(Observation::state).flatMap(s -> misplacedStore(h, s)));
+        for (int i = 0; i < observations.size(); i++) {
+            Observation o = observations.get(i);
             Host h = o.host();
             if (o.state().isPresent()) {
-                hosts.add(Planner.plan(desired.host(h.name()), o.state().get(), secrets, h.reachedHow()));
+                hosts.add(Planner.plan(desired.host(h.name()), o.state().get(), stores.get(i), secrets, h.reachedHow()));
                 fingerprints.put(h.name(), fingerprint(o.state().get()));
             } else {
                 hosts.add(new Plan.HostPlan(h.name(), h.roles().stream().map(r -> r.id()).toList(), h.reachedHow(),

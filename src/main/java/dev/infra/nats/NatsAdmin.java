@@ -1,10 +1,8 @@
 package dev.infra.nats;
 
-import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.JetStreamPolicy;
 import dev.infra.inventory.NatsService;
-import dev.infra.render.NatsServer;
 import dev.infra.secrets.SecretValues;
 import dev.infra.ssh.Forward;
 import dev.infra.ssh.Remote;
@@ -71,22 +69,6 @@ public final class NatsAdmin implements AutoCloseable {
             forward.close();
             throw new IOException("cannot connect to NATS on " + natsHost.endpoint().name() + " through SSH: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * JetStream through the first NATS server of the desired state that answers: any server of a
-     * cluster serves the whole JetStream API.
-     */
-    public static NatsAdmin open(Fleet fleet, Duration timeout) throws IOException {
-        List<String> failures = new ArrayList<>();
-        for (NatsServer server : fleet.desiredFleet().natsServers()) {
-            try {
-                return new NatsAdmin(fleet.remote(fleet.host(server.host())), fleet.inventory(), fleet.secrets(), timeout);
-            } catch (IOException | RuntimeException e) {
-                failures.add(e.getMessage());
-            }
-        }
-        throw new IOException(failures.isEmpty() ? "the inventory has no NATS server" : String.join("; ", failures));
     }
 
     public Connection connection() {

@@ -1,5 +1,6 @@
 package dev.infra.plan;
 
+import dev.infra.nats.JetStreamSnapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +16,27 @@ public record Plan(String formatVersion, String inventory, String createdAt, Lis
     public static final String FORMAT_VERSION = "1.0";
 
     public record HostPlan(String host, List<String> roles, String reach, List<FileChange> files,
-                           List<ServiceChange> services, Optional<String> error) {
+                           List<ServiceChange> services, Optional<String> error, Optional<StoreMove> storeMove) {
+        public HostPlan(String host, List<String> roles, String reach, List<FileChange> files, List<ServiceChange> services,
+                        Optional<String> error) {
+            this(host, roles, reach, files, services, error, Optional.empty());
+        }
+
         public boolean hasChanges() {
             return !files.isEmpty() || !services.isEmpty();
+        }
+    }
+
+    /**
+     * Recreating the NATS container moves JetStream's store: from {@code from} inside {@code container}
+     * to {@code to} on the named volume {@code volume}. {@code atStake} is what the server held when
+     * planned; {@code unreadable} says why it could not be read ("" when it was): apply then refuses
+     * unless data loss is allowed.
+     */
+    public record StoreMove(String service, String container, String from, String volume, String to, JetStreamSnapshot atStake,
+                            String unreadable) {
+        public boolean readable() {
+            return unreadable.isEmpty();
         }
     }
 

@@ -3,6 +3,8 @@ package dev.infra.plan;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import dev.infra.observe.ObservedContainer;
+import dev.infra.nats.NatsStore;
+import dev.infra.nats.StoreMove;
 import dev.infra.observe.LiveEnv;
 import dev.infra.observe.ObservedHost;
 import dev.infra.observe.ServiceHealth;
@@ -13,6 +15,7 @@ import dev.infra.render.ComposeProject;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.EnvFile;
 import dev.infra.render.HostState;
+import dev.infra.render.NatsServer;
 import dev.infra.render.ManagedEnv;
 import dev.infra.secrets.SecretRef;
 import dev.infra.secrets.SecretValues;
@@ -31,6 +34,12 @@ public final class Planner {
     private Planner() {}
 
     public static Plan.HostPlan plan(HostState desired, ObservedHost observed, SecretValues secrets, String reach) {
+        return plan(desired, observed, Optional.empty(), secrets, reach);
+    }
+
+    /** {@code store}: where the running NATS server keeps JetStream, when that is not where the desired state puts it. */
+    public static Plan.HostPlan plan(HostState desired, ObservedHost observed, Optional<NatsStore> store, SecretValues secrets,
+                                     String reach) {
         List<FileChange> files = new ArrayList<>();
         for (DesiredFile f : desired.files()) {
             fileChange(f.path(), f.content(), observed.file(f.path()), secrets).ifPresent(files::add);
@@ -46,8 +55,18 @@ public final class Planner {
         for (ComposeProject p : desired.projects()) {
             services.addAll(services(p, desired, observed, files, changedEnvKeys, secrets));
         }
+        Optional<Plan.StoreMove> move = Optional.empty();
+        if (store.isPresent() && desired.duties().natsServer().isPresent()) {
+            NatsServer server = desired.duties().natsServer().get();
+            boolean recreated = services.stream().anyMatch(s -> s.project().equals(server.project()) && s.service().equals(server.service())
+                    && s.action() == Action.REPLACE);
+            if (recreated) {
+                move = Optional.of(new Plan.StoreMove(server.service(), store.get().container(), store.get().liveStoreDir(),
+                        StoreMove.volumeName(server), StoreMove.targetDir(server), store.get().snapshot(), store.get().unreadable()));
+            }
+        }
         return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(),
-                reach, List.copyOf(files), List.copyOf(services), Optional.empty());
+                reach, List.copyOf(files), List.copyOf(services), Optional.empty(), move);
     }
 
     static Optional<FileChange> fileChange(String path, String desired, Optional<String> observed, SecretValues secrets) {

@@ -44,7 +44,7 @@ public final class Triage {
         Optional<String> deadDetail = Optional.empty();
         Optional<JobProgress.Verdict> progress = Optional.empty();
         Instant now = Instant.now();
-        try (NatsAdmin admin = NatsAdmin.open(f, Duration.ofSeconds(10))) {
+        try (NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
             stream = admin.streams().stream().filter(s -> s.name().equals(streamName)).findFirst();
             consumer = stream.flatMap(s -> s.consumer(naming.consumerFor(job)));
             if (consumer.isPresent()) {

@@ -2,6 +2,7 @@ package dev.infra.view;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +28,8 @@ import java.util.TreeMap;
  */
 public final class PlanJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Records (the store move) as snake_case objects, like the rest of the plan. */
+    private static final ObjectMapper RECORDS = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private PlanJson() {}
 
@@ -73,6 +76,11 @@ public final class PlanJson {
                     en.put("after", e.after());
                     en.put("sensitive", e.sensitive());
                 }
+            }
+            if (h.storeMove().isPresent()) {
+                n.set("store_move", RECORDS.valueToTree(h.storeMove().get()));
+            } else {
+                n.putNull("store_move");
             }
             ArrayNode services = n.putArray("services");
             for (ServiceChange sc : h.services()) {
@@ -127,8 +135,16 @@ public final class PlanJson {
             }
             List<String> roles = new ArrayList<>();
             n.path("roles").forEach(r -> roles.add(r.asText()));
+            Optional<Plan.StoreMove> move = Optional.empty();
+            if (n.hasNonNull("store_move")) {
+                try {
+                    move = Optional.of(RECORDS.treeToValue(n.get("store_move"), Plan.StoreMove.class));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("the plan's store_move is unreadable: " + e.getMessage(), e);
+                }
+            }
             hosts.add(new HostPlan(n.path("host").asText(), roles, n.path("reach").asText(), files, services,
-                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText())));
+                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText()), move));
         }
         Map<String, String> fingerprints = new TreeMap<>();
         root.path("fingerprints").fields().forEachRemaining(e -> fingerprints.put(e.getKey(), e.getValue().asText()));

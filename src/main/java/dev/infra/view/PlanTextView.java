@@ -1,6 +1,7 @@
 package dev.infra.view;
 
 import dev.infra.diag.Style;
+import dev.infra.nats.JetStreamSnapshot;
 import dev.infra.plan.Action;
 import dev.infra.plan.Plan;
 import dev.infra.plan.Plan.EnvChange;
@@ -81,11 +82,28 @@ public final class PlanTextView {
                 out.println(String.format("%5s service %s/%s (%s)", colour(s.action(), s.action().symbol()),
                         s.project(), s.service(), s.detail()));
             }
+            h.storeMove().ifPresent(m -> storeMove(m, out));
         }
         out.println();
         out.println(style.bold("Plan: ") + summary.add() + " to add, " + summary.change() + " to change, "
                 + summary.remove() + " to remove.");
         out.flush();
+    }
+
+    /** What a recreate of NATS puts at stake, read from the server, and how apply keeps it. */
+    private void storeMove(Plan.StoreMove m, PrintWriter out) {
+        if (!m.readable()) {
+            out.println(style.red("    ! ") + "JetStream in " + m.container() + " could not be read (" + m.unreadable() + "): recreating it"
+                    + " may lose every stream it holds. apply refuses unless --allow-data-loss.");
+            return;
+        }
+        JetStreamSnapshot at = m.atStake();
+        out.println(style.yellow("    ! ") + "JetStream's store moves: " + m.from() + " in " + m.container() + " (lost if the container is"
+                + " recreated as is) -> " + m.to() + " on volume " + m.volume());
+        out.println("        at stake: " + at.streams().size() + " stream(s), " + at.messages() + " message(s)"
+                + (at.work().isEmpty() ? "; no consumer has work left" : "; work left: " + String.join(", ", at.work())));
+        out.println("        apply stops NATS cleanly, copies the store into the volume, starts it and checks every stream and"
+                + " consumer before going on; if anything is missing it puts the old container back with its data");
     }
 
     private String colour(Action a, String s) {

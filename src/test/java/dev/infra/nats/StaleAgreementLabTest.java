@@ -55,7 +55,7 @@ class StaleAgreementLabTest {
         assertThat(lab.infra("apply", "--yes").exitCode()).isZero();
         workers("stop");   // nothing may consume (and so touch) the test's streams
         Path inv = inventory();
-        try (Fleet f = fleet(); NatsAdmin admin = NatsAdmin.open(f, Duration.ofSeconds(5))) {
+        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(5))) {
             for (JobStream s : admin.streams()) {
                 admin.deleteJob(s.name(), s.jobId());
             }

@@ -1,0 +1,42 @@
+package dev.infra.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.testing.LocalSh;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fleet lock's commands, run by this machine's real sh with HOME pointing at a temp dir. */
+class LockCommandsTest {
+    @TempDir
+    Path home;
+
+    LocalSh.Result run(String script) {
+        return LocalSh.run(script, "", Map.of("HOME", home.toString()));
+    }
+
+    @Test
+    void theFirstTakeAcquiresAndTheSecondPrintsTheHolder() throws Exception {
+        String alice = FleetLock.info("alice@laptop", "infra apply --limit 'worker'; rm -rf /");
+        assertThat(run(LockCommands.take(alice).script()).output().strip()).isEqualTo(LockCommands.ACQUIRED);
+        assertThat(Files.readString(home.resolve(".infra/lock/info")).strip()).isEqualTo(alice);
+        String second = run(LockCommands.take(FleetLock.info("bob@desk", "infra apply")).script()).output().strip();
+        assertThat(second).isEqualTo(alice);
+        assertThat(run(LockCommands.read().script()).output().strip()).isEqualTo(alice);
+    }
+
+    @Test
+    void releaseFreesItAndReadingAFreeLockPrintsNothing() {
+        run(LockCommands.take(FleetLock.info("alice@laptop", "infra apply")).script());
+        assertThat(run(LockCommands.release().script()).exitCode()).isZero();
+        assertThat(home.resolve(".infra/lock")).doesNotExist();
+        LocalSh.Result free = run(LockCommands.read().script());
+        assertThat(free.exitCode()).isZero();
+        assertThat(free.output()).isEmpty();
+        assertThat(run(LockCommands.take(FleetLock.info("bob@desk", "infra apply")).script()).output().strip())
+                .isEqualTo(LockCommands.ACQUIRED);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.infra.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.fleet.Fleet;
+import dev.infra.nats.JobStream;
+import dev.infra.nats.NatsAdmin;
+import dev.infra.secrets.SecretResolver;
+import dev.infra.testing.Cli;
+import dev.infra.testing.Inventories;
+import dev.infra.testing.LabExtension;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The seed's fix done safely: a hand-managed NATS keeps JetStream in the container's /tmp while a
+ * job is in flight; infra's plan names what is at stake, apply moves the store onto the named volume
+ * and the job's stream and consumer come through exactly as they were — and survive a recreate after.
+ */
+class StoreMoveLabTest {
+    @RegisterExtension
+    static LabExtension lab = new LabExtension();
+
+    static final String NATS = "ami-redis-1";
+
+    static Fleet fleet() {
+        var inv = lab.inventory();
+        return new Fleet(inv, Inventories.renderer(), new SecretResolver(Map.of(), inv.file().toAbsolutePath().getParent(),
+                Path.of("/nonexistent")), 2);
+    }
+
+    static JobStream job(String name) throws Exception {
+        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
+            return admin.streams().stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no stream " + name));
+        }
+    }
+
+    static void workers(String verb) {
+        lab.sh("ami-worker-2", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.worker.yml " + verb);
+        lab.sh("ami-live", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.production.yml " + verb);
+    }
+
+    @Test
+    void anInFlightJobSurvivesMovingJetStreamOffTmp() throws Exception {
+        assertThat(lab.infra("apply", "--yes").exitCode()).isZero();
+        workers("stop");
+        // Production's state: a hand-managed compose file, JetStream in the container's /tmp.
+        lab.put(NATS, "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
+                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
+        lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
+        assertThat(lab.sh(NATS, "curl -s http://127.0.0.1:8222/jsz")).contains("/tmp/nats/jetstream");
+
+        // A job in flight, created as the app creates it: 5 tasks, 3 handed out, 2 of them acknowledged.
+        lab.sh("ami-worker-2", "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
+                + "infra-lab/worker:latest enqueue --job 9100 --tasks 5");
+        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
+            JetStreamSubscription sub = admin.connection().jetStream()
+                    .subscribe("job.9100.tasks", PullSubscribeOptions.bind("job_9100", "job-9100-consumer"));
+            List<Message> tasks = sub.fetch(3, Duration.ofSeconds(5));
+            assertThat(tasks).hasSize(3);
+            tasks.get(0).ackSync(Duration.ofSeconds(5));
+            tasks.get(1).ackSync(Duration.ofSeconds(5));
+        }
+        JobStream before = job("job_9100");
+        JobStream.Consumer c = before.consumer("job-9100-consumer").orElseThrow();
+        assertThat(List.of(before.messages(), c.ackFloorStreamSeq(), c.numPending(), c.numAckPending())).containsExactly(5L, 2L, 2L, 1L);
+
+        Cli.Result plan = lab.infra("plan", "--limit", NATS, "--no-color");
+        System.out.println(plan.out());
+        assertThat(plan.out()).contains("-/+ service nats/nats (compose file changed)")
+                .contains("JetStream's store moves: /tmp/nats/jetstream in nats_nats_1")
+                .contains("-> /data/jetstream/jetstream on volume nats_nats-data")
+                .contains("job_9100/job-9100-consumer (2 pending, 1 unacknowledged, ack floor 2)");
+        assertThat(lab.infra("plan", "--json", "--limit", NATS).out()).contains("\"store_move\" : {").contains("\"from\" : \"/tmp/nats/jetstream\"");
+
+        long start = System.nanoTime();
+        Cli.Result apply = lab.infra("apply", "--yes", "--limit", NATS, "--no-color");
+        System.out.println(apply.out() + "\napply with the store move took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(apply.out()).contains("copied its JetStream store").contains("JetStream kept every stream and consumer");
+        assertThat(lab.sh(NATS, "curl -s http://127.0.0.1:8222/jsz")).contains("/data/jetstream/jetstream");
+        assertSameJob(before);
+
+        // Not just the move: a brand-new container later still has the job (it is on the volume now).
+        lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
+        assertSameJob(before);
+        assertThat(lab.infra("plan", "--detailed-exitcode", "--limit", NATS).exitCode()).isZero();
+        workers("start");
+    }
+
+    static void assertSameJob(JobStream before) throws Exception {
+        JobStream after = job("job_9100");
+        JobStream.Consumer was = before.consumer("job-9100-consumer").orElseThrow();
+        JobStream.Consumer now = after.consumer("job-9100-consumer").orElseThrow();
+        assertThat(after.messages()).isEqualTo(before.messages());
+        assertThat(after.lastSeq()).isEqualTo(before.lastSeq());
+        assertThat(now.ackFloorStreamSeq()).isEqualTo(was.ackFloorStreamSeq());
+        assertThat(now.deliveredStreamSeq()).isEqualTo(was.deliveredStreamSeq());
+        assertThat(now.numPending()).isEqualTo(was.numPending());
+        assertThat(now.numAckPending()).isEqualTo(was.numAckPending());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.infra.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.onboard.Prerequisites;
+import dev.infra.testing.LocalSh;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** verify's probes, onboarding's prerequisites and triage's log scan, run by this machine's real sh. */
+class ProbeCommandsTest {
+    @TempDir
+    Path home;
+
+    LocalSh.Result run(String script) {
+        return LocalSh.run(script, "", Map.of("HOME", home.toString()));
+    }
+
+    @Test
+    void theComposeFlavourProbeNamesWhatIsInstalled() {
+        String flavour = run(ProbeCommands.COMPOSE_FLAVOUR).output().strip();
+        assertThat(flavour).isIn("v1", "v2", "none");
+        // Debian 12 ships docker-compose v1 and no v2 plugin: what .ci/setup installs.
+        assertThat(flavour).isEqualTo("v1");
+    }
+
+    @Test
+    void prerequisitesAreKeyValueLinesTheJudgementReads() {
+        LocalSh.Result r = run(ProbeCommands.prerequisites("~/ami platform's dir").script());
+        assertThat(r.exitCode()).isZero();
+        Map<String, String> facts = Prerequisites.parse(r.output());
+        assertThat(facts).containsKeys("docker", "compose", "writable", "free_kb");
+        assertThat(facts.get("writable")).isEqualTo("yes");
+        assertThat(Files.isDirectory(home.resolve("ami platform's dir"))).as("a path with a quote and a space").isTrue();
+        assertThat(Long.parseLong(facts.get("free_kb"))).isPositive();
+        assertThat(facts.get("compose")).startsWith("docker-compose ");
+    }
+
+    @Test
+    void anUnwritableDeployDirIsSaidSo() {
+        assertThat(Prerequisites.parse(run(ProbeCommands.prerequisites("/proc/infra-cannot-write").script()).output()).get("writable"))
+                .isEqualTo("no");
+    }
+
+    @Test
+    void theHttpProbePrintsTheStatusCodeOrCurlsOwnExitStatus() {
+        LocalSh.Result refused = run(ProbeCommands.http("http://127.0.0.1:9/readyz?a=1&b='x'", Duration.ofSeconds(2)).script());
+        assertThat(refused.exitCode()).as(refused.output()).isEqualTo(7);
+        assertThat(refused.output()).contains("000");
+    }
+
+    @Test
+    void theLogScanQuotesItsInputsAndDoesNothingWithoutProjects() {
+        assertThat(run(ProbeCommands.errorLines(List.of(), "30m", "error", 3).script()).exitCode()).isZero();
+        String script = ProbeCommands.errorLines(List.of("ami-platform; touch pwned"), "30m'; touch pwned2; '", "a|b", 3).script();
+        run(script);
+        assertThat(home.resolve("pwned")).doesNotExist();
+        assertThat(Path.of("pwned2")).doesNotExist();
+    }
+
+    @Test
+    void theConnectionCheckIsAHarmlessCommand() {
+        assertThat(run(ProbeCommands.connection().script()).exitCode()).isZero();
+    }
+}
