@@ -8,10 +8,16 @@ import java.util.Set;
 /**
  * What one host has now, read in a single round trip: the bytes of every file infra manages there
  * (absent = empty), which compose it has, every container of its compose projects, and the restarts
- * an interrupted apply left due.
+ * an interrupted apply left due, and every running container of the host with its published ports
+ * (to find those outside infra's projects that hold a port infra needs).
  */
 public record ObservedHost(String host, Map<String, Optional<String>> files, String compose,
-                           List<ObservedContainer> containers, Set<String> pendingRestarts) {
+                           List<ObservedContainer> containers, Set<String> pendingRestarts, List<PortConflicts.Running> running) {
+
+    public ObservedHost(String host, Map<String, Optional<String>> files, String compose, List<ObservedContainer> containers,
+                        Set<String> pendingRestarts) {
+        this(host, files, compose, containers, pendingRestarts, List.of());
+    }
 
     public Optional<String> file(String path) {
         return files.getOrDefault(path, Optional.empty());

@@ -48,6 +48,9 @@ public final class Observer {
                     .append("ids=$(docker ps -aq --filter label=com.docker.compose.project=").append(Shell.quote(p.name()))
                     .append(" 2>/dev/null); if [ -n \"$ids\" ]; then docker inspect $ids; else echo '[]'; fi\n");
         }
+        s.append("printf '@@RUNNING\\n'; docker ps --format ")
+                .append(Shell.quote("{{.Names}}|{{.Label \"com.docker.compose.project\"}}|{{.Label \"com.docker.compose.project.working_dir\"}}|{{.Ports}}"))
+                .append(" 2>/dev/null\n");
         s.append("printf '@@PENDING\\n'; cat ").append(Shell.path(PENDING)).append(" 2>/dev/null; printf '@@END\\n'\n");
         return RemoteCommand.of("read the state of the host", s.toString());
     }
@@ -56,6 +59,7 @@ public final class Observer {
         Map<String, Optional<String>> files = new LinkedHashMap<>();
         List<ObservedContainer> containers = new ArrayList<>();
         Set<String> pending = new LinkedHashSet<>();
+        List<PortConflicts.Running> running = new ArrayList<>();
         String compose = "none";
         String section = "";
         String currentFile = null;
@@ -78,6 +82,8 @@ public final class Observer {
                 } else if (line.startsWith("@@CONTAINERS ")) {
                     section = "containers";
                     project = line.substring(13);
+                } else if (line.equals("@@RUNNING")) {
+                    section = "running";
                 } else if (line.equals("@@PENDING")) {
                     section = "pending";
                 } else if (line.equals("@@END")) {
@@ -97,6 +103,11 @@ public final class Observer {
                     }
                 }
                 case "containers" -> json.append(line).append('\n');
+                case "running" -> {
+                    if (!line.isBlank()) {
+                        running.add(PortConflicts.Running.parse(line.strip()));
+                    }
+                }
                 case "pending" -> {
                     if (!line.isBlank()) {
                         pending.add(line.strip());
@@ -108,7 +119,7 @@ public final class Observer {
         if (!"end".equals(section)) {
             throw new IllegalStateException("the host's report ended early (section " + section + ")");
         }
-        return new ObservedHost(host, files, compose, containers, pending);
+        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running));
     }
 
     private static List<ObservedContainer> containers(String project, String json) {

@@ -7,6 +7,7 @@ import dev.infra.nats.NatsStore;
 import dev.infra.nats.StoreMove;
 import dev.infra.observe.LiveEnv;
 import dev.infra.observe.ObservedHost;
+import dev.infra.observe.PortConflicts;
 import dev.infra.observe.ServiceHealth;
 import dev.infra.plan.Plan.EnvChange;
 import dev.infra.plan.Plan.FileChange;
@@ -40,6 +41,12 @@ public final class Planner {
     /** {@code store}: where the running NATS server keeps JetStream, when that is not where the desired state puts it. */
     public static Plan.HostPlan plan(HostState desired, ObservedHost observed, Optional<NatsStore> store, SecretValues secrets,
                                      String reach) {
+        List<PortConflicts.Conflict> conflicts = PortConflicts.find(desired.projects(), observed.running());
+        if (!conflicts.isEmpty()) {
+            return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(), reach,
+                    List.of(), List.of(), Optional.of(desired.host().name() + ": " + String.join("; ",
+                    conflicts.stream().map(PortConflicts.Conflict::describe).toList())));
+        }
         List<FileChange> files = new ArrayList<>();
         for (DesiredFile f : desired.files()) {
             fileChange(f.path(), f.content(), observed.file(f.path()), secrets).ifPresent(files::add);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Inventory + templates → every host's desired files. Pure: it reads the templates directory and
@@ -72,9 +73,13 @@ public final class Renderer {
             String dir = inv.nats().deployDir();
             files.add(new DesiredFile(join(dir, inv.nats().composeFile()), evaluate(NATS_COMPOSE, ctx), NATS_COMPOSE));
             files.add(new DesiredFile(join(dir, NATS_CONF_FILE), evaluate(NATS_CONF, ctx), NATS_CONF));
+            List<Integer> ports = new ArrayList<>(List.of(server.clientPort(), server.monitorPort()));
+            if (server.clusterSize() > 1) {
+                ports.add(inv.nats().clusterPort());
+            }
             projects.add(new ComposeProject(server.project(), dir, inv.nats().composeFile(),
                     List.of(new ComposeProject.Service(server.service(), 1, server.image())), List.of(),
-                    List.of(join(dir, NATS_CONF_FILE)), true, Map.of()));
+                    List.of(join(dir, NATS_CONF_FILE)), true, Map.of(), List.copyOf(ports)));
         }
         for (Deployment d : duties.deployments()) {
             Map<String, Object> ctx = deploymentContext(inv, host, d, duties.natsReach());
@@ -89,8 +94,10 @@ public final class Renderer {
             List<String> envFiles = d.envFiles().stream().map(f -> join(d.deployDir(), f)).toList();
             // What its containers must carry live: the managed entries of every env file they load.
             Map<String, String> required = envFiles.contains(managed.path()) ? Map.copyOf(managed.entries()) : Map.of();
+            List<Integer> ports = d.services().values().stream().filter(s -> s.scale() > 0).flatMap(s -> s.ports().stream())
+                    .map(ComposeProject::hostPort).flatMap(Optional::stream).distinct().toList();
             projects.add(new ComposeProject(ComposeProject.projectName(d.deployDir()), d.deployDir(), d.composeFile(),
-                    services, envFiles, List.of(), false, new LinkedHashMap<>(required)));
+                    services, envFiles, List.of(), false, new LinkedHashMap<>(required), ports));
         }
         return new HostState(host, List.copyOf(files), List.copyOf(env), List.copyOf(projects), duties);
     }

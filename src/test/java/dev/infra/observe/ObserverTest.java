@@ -17,7 +17,9 @@ class ObserverTest {
         String report = "@@FILE ~/a\n" + b64("line\nno newline") + "\n@@FILE ~/b\n@@ABSENT\n@@COMPOSE\nv1\n"
                 + "@@CONTAINERS ami-platform\n[{\"Name\":\"/ami-platform_celeryworker_1\",\"RestartCount\":2,"
                 + "\"State\":{\"Status\":\"running\",\"Health\":{\"Status\":\"healthy\"}},"
-                + "\"Config\":{\"Env\":[\"NATS_URL=nats://nats:4222\",\"A=b=c\"],\"Labels\":{\"com.docker.compose.service\":\"celeryworker\"}}}]\n"
+                + "\"Config\":{\"Image\":\"insectai/ami_backend\",\"Env\":[\"NATS_URL=nats://nats:4222\",\"A=b=c\"],"
+                + "\"Labels\":{\"com.docker.compose.service\":\"celeryworker\"}}}]\n"
+                + "@@RUNNING\nami-platform_celeryworker_1|ami-platform|/root/ami-platform|\nold-nats|||0.0.0.0:4222->4222/tcp\n"
                 + "@@PENDING\nami-platform/celeryworker\n@@END\n";
         ObservedHost o = Observer.parse("w1", report);
         assertThat(o.file("~/a")).contains("line\nno newline");
@@ -28,7 +30,10 @@ class ObserverTest {
             assertThat(c.health()).isEqualTo("healthy");
             assertThat(c.restartCount()).isEqualTo(2);
             assertThat(c.env()).containsEntry("NATS_URL", "nats://nats:4222").containsEntry("A", "b=c");
+            assertThat(c.image()).isEqualTo("insectai/ami_backend");
         });
+        assertThat(o.running()).extracting(PortConflicts.Running::name).containsExactly("ami-platform_celeryworker_1", "old-nats");
+        assertThat(o.running().get(1).hostPorts()).containsExactly(4222);
         assertThat(o.pendingRestarts()).containsExactly("ami-platform/celeryworker");
     }
 

@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The seed's fix done safely: a hand-managed NATS keeps JetStream in the container's /tmp while a
- * job is in flight; infra's plan names what is at stake, apply moves the store onto the named volume
- * and the job's stream and consumer come through exactly as they were — and survive a recreate after.
+ * Taking over a NATS infra did not start. The seed's fix done safely: a hand-managed NATS keeps
+ * JetStream in the container's /tmp while a job is in flight; infra's plan names what is at stake,
+ * apply moves the store onto the named volume and the job's stream and consumer come through exactly
+ * as they were — and survive a recreate after. And a NATS started by hand in another directory is
+ * named, never doubled.
  */
-class StoreMoveLabTest {
+class NatsAdoptionLabTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension();
 
@@ -48,9 +50,39 @@ class StoreMoveLabTest {
         lab.sh("ami-live", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.production.yml " + verb);
     }
 
+    /** No hand-started NATS left by another test; then the fleet as the inventory says. */
+    static void converge() {
+        lab.sh(NATS, "ids=$(docker ps -aq --filter label=com.docker.compose.project=nats-hand); [ -z \"$ids\" ] || docker rm -f $ids");
+        Cli.Result apply = lab.infra("apply", "--yes");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+    }
+
+    @Test
+    void aNatsStartedByHandInAnotherDirectoryIsNamedAndNeverDoubled() {
+        converge();
+        lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml down && rm docker-compose.yml");
+        lab.put(NATS, "~/nats-hand/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
+                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n");
+        lab.sh(NATS, "cd ~/nats-hand && docker-compose -p nats-hand -f docker-compose.yml up -d");
+        try {
+            Cli.Result plan = lab.infra("plan", "--limit", NATS);
+            assertThat(plan.exitCode()).as(plan.all()).isEqualTo(1);
+            assertThat(plan.all()).contains("container nats-hand_nats_1 (compose project 'nats-hand' in /root/nats-hand) holds port 4222")
+                    .contains("adopt it").contains("docker stop nats-hand_nats_1");
+            Cli.Result apply = lab.infra("apply", "--yes", "--limit", NATS);
+            assertThat(apply.exitCode()).as(apply.all()).isEqualTo(1);
+            assertThat(lab.sh(NATS, "docker ps --format '{{.Names}}'").strip()).isEqualTo("nats-hand_nats_1");
+            assertThat(lab.sh(NATS, "test -e ~/nats/docker-compose.yml && echo written || echo absent").strip()).isEqualTo("absent");
+        } finally {
+            lab.sh(NATS, "cd ~/nats-hand && docker-compose -p nats-hand -f docker-compose.yml down");
+        }
+        Cli.Result apply = lab.infra("apply", "--yes", "--limit", NATS);
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+    }
+
     @Test
     void anInFlightJobSurvivesMovingJetStreamOffTmp() throws Exception {
-        assertThat(lab.infra("apply", "--yes").exitCode()).isZero();
+        converge();
         workers("stop");
         // Production's state: a hand-managed compose file, JetStream in the container's /tmp.
         lab.put(NATS, "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
