@@ -273,7 +273,7 @@ public final class Applier {
             for (ComposeProject p : desired.projects()) {
                 if (mover.isPresent() && mover.get().restore(observed.compose(), p)) {
                     say(host, "put the old NATS container back with its JetStream store");
-                } else if (observed.file(p.composePath()).isPresent()) {
+                } else if (observed.file(p.composePath()).isPresent() || p.appOwned()) {
                     remote.run(HostCommands.up(observed.compose(), p,
                             p.running().stream().map(ComposeProject.Service::name).toList(), false),
                             STEP_TIMEOUT);

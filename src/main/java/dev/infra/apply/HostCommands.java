@@ -62,7 +62,8 @@ public final class HostCommands {
 
     public static String compose(String flavor, ComposeProject p) {
         String tool = "v2".equals(flavor) ? "docker compose" : "docker-compose";
-        return "cd " + Shell.path(p.dir()) + " && " + tool + " -p " + Shell.quote(p.name()) + " -f " + Shell.quote(p.composeFile());
+        return "cd " + Shell.path(p.dir()) + " && " + tool + " -p " + Shell.quote(p.name()) + " -f " + Shell.quote(p.composeFile())
+                + p.composeEnvFile().map(e -> " --env-file " + Shell.quote(e)).orElse("");
     }
 
     /** `up -d` for these services; {@code recreate} forces new containers even if compose sees no change. */

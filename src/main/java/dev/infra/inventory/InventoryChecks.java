@@ -213,7 +213,7 @@ final class InventoryChecks {
             }
         }
         for (Deployment.Service s : d.services().values()) {
-            if (s.image().isEmpty() && d.image() == null) {
+            if (s.image().isEmpty() && d.image() == null && !d.appOwnsCompose()) {
                 error(p + ".services." + s.name(), "service " + s.name() + " has no image",
                         "set image: under deployments." + d.role().id() + " (shared) or on the service");
             }

@@ -263,6 +263,13 @@ public final class InventoryLoader {
         String fix = "see deployments." + role.id() + " in inventory/example.yml";
         String deployDir = r.requiredString("deploy_dir", "set the directory the compose project lives in, e.g. ~/ami-platform");
         String composeFile = r.requiredString("compose_file", "name the compose file, e.g. docker-compose." + role.id() + ".yml");
+        String owner = r.string("compose_owner", "infra");
+        if (!owner.equals("infra") && !owner.equals("app")) {
+            r.context().error(r.context().sourceMap().at(r.child("compose_owner")), "compose_owner must be infra or app, not '" + owner + "'",
+                    "infra: infra writes the compose file; app: it is the app's (tracked in its checkout) and infra never writes it");
+        }
+        boolean appOwned = owner.equals("app");
+        Optional<String> composeEnvFile = r.optString("compose_env_file");
         String image = r.string("image", null);
         String restart = r.string("restart", "always");
         String managedEnvFile = r.requiredString("env_file", "name the env file infra manages keys in, e.g. .envs/.production/.django");
@@ -278,11 +285,21 @@ public final class InventoryLoader {
         LinkedHashMap<String, Deployment.Service> services = new LinkedHashMap<>();
         r.sections("services", SERVICE_NAME, "compose service names are letters, digits, '-', '_' and '.'")
                 .forEach((name, s) -> {
-                    services.put(name, new Deployment.Service(name,
+                    Deployment.Service service = new Deployment.Service(name,
                             s.optString("image"),
                             s.optString("command"),
                             s.integer("scale", 1, 0, 1000),
-                            s.stringList("ports", TextKind.PLAIN)));
+                            s.stringList("ports", TextKind.PLAIN));
+                    if (appOwned) {
+                        for (String key : List.of("image", "command", "ports")) {
+                            if (s.has(key)) {
+                                r.context().error(r.context().sourceMap().at(s.child(key)), "deployments." + role.id() + " has compose_owner: app,"
+                                        + " so the app's " + composeFile + " decides " + name + "'s " + key,
+                                        "remove " + key + " here (change it in the app's compose file), or set compose_owner: infra");
+                            }
+                        }
+                    }
+                    services.put(name, service);
                     s.finish();
                 });
         if (services.isEmpty()) {
@@ -291,7 +308,7 @@ public final class InventoryLoader {
         }
         r.finish();
         return new Deployment(role, deployDir, composeFile, image, restart, List.copyOf(envFiles), managedEnvFile,
-                managedEnv, natsAlias, extraHosts, services);
+                managedEnv, natsAlias, extraHosts, services, appOwned, composeEnvFile);
     }
 
     private HealthEndpoint readEndpoint(String name, MapReader r) {

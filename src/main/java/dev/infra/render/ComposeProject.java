@@ -11,6 +11,8 @@ import java.util.Optional;
  * which files feed its containers (a change to any of them means recreating them).
  *
  * @param reloadableConfig a file whose change alone needs a reload, not a recreate (nats.conf)
+ * @param appOwned         the compose file is the app's own (infra never writes it)
+ * @param composeEnvFile   the `--env-file` compose interpolates the file with, relative to {@code dir}
  * @param hostPorts        the host ports its services publish (another container holding one blocks it)
  * @param requiredEnv      what every running container of the project must carry in its live
  *                         environment (the managed env entries of its env files; values may be
@@ -18,11 +20,17 @@ import java.util.Optional;
  */
 public record ComposeProject(String name, String dir, String composeFile, List<Service> services,
                              List<String> envFiles, List<String> reloadableConfig, boolean nats,
-                             Map<String, String> requiredEnv, List<Integer> hostPorts) {
+                             Map<String, String> requiredEnv, List<Integer> hostPorts, boolean appOwned,
+                             Optional<String> composeEnvFile) {
 
     public ComposeProject(String name, String dir, String composeFile, List<Service> services, List<String> envFiles,
                           List<String> reloadableConfig, boolean nats, Map<String, String> requiredEnv) {
-        this(name, dir, composeFile, services, envFiles, reloadableConfig, nats, requiredEnv, List.of());
+        this(name, dir, composeFile, services, envFiles, reloadableConfig, nats, requiredEnv, List.of(), false, Optional.empty());
+    }
+
+    public ComposeProject(String name, String dir, String composeFile, List<Service> services, List<String> envFiles,
+                          List<String> reloadableConfig, boolean nats, Map<String, String> requiredEnv, List<Integer> hostPorts) {
+        this(name, dir, composeFile, services, envFiles, reloadableConfig, nats, requiredEnv, hostPorts, false, Optional.empty());
     }
 
     /** The host port of a compose port mapping ("5001:5000", "127.0.0.1:8222:8222"), if it publishes one. */

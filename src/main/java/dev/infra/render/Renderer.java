@@ -83,8 +83,10 @@ public final class Renderer {
         }
         for (Deployment d : duties.deployments()) {
             Map<String, Object> ctx = deploymentContext(inv, host, d, duties.natsReach());
-            files.add(new DesiredFile(join(d.deployDir(), d.composeFile()), evaluate(DEPLOYMENT_COMPOSE, ctx),
-                    DEPLOYMENT_COMPOSE));
+            if (!d.appOwnsCompose()) {
+                files.add(new DesiredFile(join(d.deployDir(), d.composeFile()), evaluate(DEPLOYMENT_COMPOSE, ctx),
+                        DEPLOYMENT_COMPOSE));
+            }
             String rendered = evaluate(MANAGED_ENV, ctx).strip() + "\n";
             ManagedEnv managed = new ManagedEnv(join(d.deployDir(), d.managedEnvFile()), new LinkedHashMap<>(EnvFile.values(rendered)),
                     rendered);
@@ -97,7 +99,7 @@ public final class Renderer {
             List<Integer> ports = d.services().values().stream().filter(s -> s.scale() > 0).flatMap(s -> s.ports().stream())
                     .map(ComposeProject::hostPort).flatMap(Optional::stream).distinct().toList();
             projects.add(new ComposeProject(ComposeProject.projectName(d.deployDir()), d.deployDir(), d.composeFile(),
-                    services, envFiles, List.of(), false, new LinkedHashMap<>(required), ports));
+                    services, envFiles, List.of(), false, new LinkedHashMap<>(required), ports, d.appOwnsCompose(), d.composeEnvFile()));
         }
         return new HostState(host, List.copyOf(files), List.copyOf(env), List.copyOf(projects), duties);
     }

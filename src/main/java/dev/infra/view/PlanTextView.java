@@ -100,7 +100,8 @@ public final class PlanTextView {
         JetStreamSnapshot at = m.atStake();
         out.println(style.yellow("    ! ") + "JetStream's store moves: " + m.from() + " in " + m.container() + " (lost if the container is"
                 + " recreated as is) -> " + m.to() + " on volume " + m.volume());
-        out.println("        at stake: " + at.streams().size() + " stream(s), " + at.messages() + " message(s)"
+        out.println("        at stake: " + at.streams().size() + " stream(s), " + at.messages() + " message(s) ("
+                + String.join(", ", at.streams().stream().map(s -> s.name() + ": " + s.messages()).toList()) + ")"
                 + (at.work().isEmpty() ? "; no consumer has work left" : "; work left: " + String.join(", ", at.work())));
         out.println("        apply stops NATS cleanly, copies the store into the volume, starts it and checks every stream and"
                 + " consumer before going on; if anything is missing it puts the old container back with its data");

@@ -40,8 +40,13 @@ func main() {
 		os.Exit(2)
 	}
 	switch os.Args[1] {
-	case "worker":
+	case "worker", "/start-celeryworker":
+		// The app's own start command for a celery worker (its compose files say /start-celeryworker).
 		worker()
+	case "/start", "/start-celerybeat", "/start-flower":
+		// The app's other processes (web, beat, flower) take no tasks from NATS: they only run.
+		log.Printf("running as %s (CELERY_QUEUES=%q); the lab stand-in takes no tasks in this role", os.Args[1], os.Getenv("CELERY_QUEUES"))
+		select {}
 	case "enqueue":
 		enqueue(os.Args[2:])
 	case "status":

@@ -99,6 +99,14 @@ class BadInventoryTest {
         return new Case(name, yaml, position(yaml, marker), message);
     }
 
+    /** compose_owner: app, and a service that still says what command it runs (the app's file decides). */
+    static Case appOwnedWithCommand() {
+        String yaml = VALID.replace("    compose_file: docker-compose.worker.yml", "    compose_file: docker-compose.worker.yml\n    compose_owner: app")
+                .replace("      celeryworker: {}", "      celeryworker:\n        command: celery worker");
+        return new Case("an app-owned compose file's service given a command", yaml, position(yaml, "celery worker"),
+                "the app's docker-compose.worker.yml decides celeryworker's command");
+    }
+
     /** line:column (1-based) of the first occurrence of marker. */
     static String position(String text, String marker) {
         int index = text.indexOf(marker);
@@ -112,6 +120,9 @@ class BadInventoryTest {
 
     static Stream<Case> cases() {
         return Stream.of(
+                replace("compose_owner neither infra nor app", "    compose_file: docker-compose.worker.yml",
+                        "    compose_file: docker-compose.worker.yml\n    compose_owner: team", "team", "compose_owner must be infra or app"),
+                appOwnedWithCommand(),
                 replace("typo in a host key", "    address: 10.0.0.7", "    adress: 10.0.0.7", "adress",
                         "unknown key 'adress' in hosts.worker-1. Did you mean 'address'?"),
                 replace("typo in a section name", "jetstream_policy:", "jetstream_polcy:", "jetstream_polcy",

@@ -2,9 +2,11 @@ package dev.infra.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infra.apply.HostCommands;
 import dev.infra.inventory.Inventory;
 import dev.infra.testing.Cli;
 import dev.infra.testing.Inventories;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,5 +51,23 @@ class DutiesTest {
         assertThat(fleet.host("bastion").duties().natsMonitors()).hasSize(3);
         assertThat(worker.deploymentProjects()).singleElement().satisfies(p ->
                 assertThat(p.requiredEnv()).containsOnlyKeys("NATS_URL", "NATS_PASSWORD"));
+    }
+
+    @Test
+    void anAppOwnedComposeFileIsNeverRenderedButItsEnvKeysAndEnvFileAreManaged() throws Exception {
+        String ami = Files.readString(Path.of(Cli.inventory("ami.yml")));
+        Path file = Files.createTempDirectory("app-owned").resolve("inv.yml");
+        Files.writeString(file, ami.replace("    compose_file: docker-compose.worker.yml\n",
+                "    compose_file: docker-compose.worker.yml\n    compose_owner: app\n    compose_env_file: .envs/.production/.compose\n")
+                .replaceAll("(?m)\\n        command: (/start|celery -A config.celery_app worker --queues=[a-z_]+ -l INFO)$", ""));
+        Inventory inv = Inventories.load(file, Map.of("NATS_TOKEN", "t"));
+        HostState worker = Inventories.renderer().renderFleet(inv).host("ami-worker-2");
+        assertThat(worker.files()).as("the app's compose file is not infra's to write").isEmpty();
+        assertThat(worker.env()).singleElement().satisfies(e -> assertThat(e.entries()).containsKey("NATS_URL"));
+        assertThat(worker.deploymentProjects()).singleElement().satisfies(p -> {
+            assertThat(p.appOwned()).isTrue();
+            assertThat(p.composeEnvFile()).contains(".envs/.production/.compose");
+            assertThat(HostCommands.compose("v1", p)).endsWith("-f docker-compose.worker.yml --env-file .envs/.production/.compose");
+        });
     }
 }

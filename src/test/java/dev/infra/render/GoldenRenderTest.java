@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What ami.yml renders, byte for byte. A template or loader change that alters any file fails
@@ -43,7 +44,7 @@ class GoldenRenderTest {
     }
 
     @Test
-    void renderCommandWritesTheSameBytesAsTheGoldenFiles(@org.junit.jupiter.api.io.TempDir Path out) throws IOException {
+    void renderCommandWritesTheSameBytesAsTheGoldenFiles(@TempDir Path out) throws IOException {
         Cli.Result r = Cli.run("-i", Cli.inventory("ami.yml"), "--templates", Cli.templates(), "render", "--out", out.toString());
         assertThat(r.exitCode()).as(r.all()).isZero();
         TreeMap<String, String> written = new TreeMap<>();
@@ -56,7 +57,7 @@ class GoldenRenderTest {
     }
 
     @Test
-    void renderCanBeLimitedToOneHost(@org.junit.jupiter.api.io.TempDir Path out) throws IOException {
+    void renderCanBeLimitedToOneHost(@TempDir Path out) throws IOException {
         Cli.Result r = Cli.run("-i", Cli.inventory("ami.yml"), "--templates", Cli.templates(),
                 "render", "--out", out.toString(), "--host", "ami-worker-2");
         assertThat(r.exitCode()).as(r.all()).isZero();

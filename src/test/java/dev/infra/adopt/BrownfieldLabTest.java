@@ -1,0 +1,183 @@
+package dev.infra.adopt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.fleet.Fleet;
+import dev.infra.nats.JobStream;
+import dev.infra.nats.NatsAdmin;
+import dev.infra.secrets.SecretResolver;
+import dev.infra.testing.Cli;
+import dev.infra.testing.Inventories;
+import dev.infra.testing.LabExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The first apply on a fleet infra did not build: the app and worker hosts run a git checkout of the
+ * app (its own compose files, anchors, CELERY_QUEUES, ./config mounts, builds, --env-file), started as
+ * its deploy script starts them; worker-2's env file lacks NATS_URL; the hand-managed NATS keeps
+ * JetStream in /tmp and holds a job. Only the intended fixes happen, nothing is lost, the checkouts stay clean.
+ */
+class BrownfieldLabTest {
+    @RegisterExtension
+    static LabExtension lab = new LabExtension();
+
+    static final String WORKER = "ami-worker-2";
+    static final String APP = "ami-live";
+    static final String NATS = "ami-redis-1";
+    static final Path FIXTURE = Cli.repo().resolve("src/test/resources/brownfield/ami-platform");
+    static final String GIT = "git -c user.name=dev -c user.email=dev@antenna.example";
+
+    /** lab.yml whose deployments are the app's own compose files (compose_owner: app). */
+    static Path brownfieldInventory() throws Exception {
+        String base = Files.readString(Path.of(Cli.inventory("lab.yml")));
+        String deployments = """
+                deployments:
+                  app:
+                    deploy_dir: ~/ami-platform
+                    compose_file: docker-compose.production.yml
+                    compose_owner: app
+                    compose_env_file: .envs/.production/.compose
+                    env_file: .envs/.production/.django
+                    env_files: [.envs/.production/.django, .envs/.production/.postgres]
+                    managed_env:
+                      NATS_URL: ${var:nats_url}
+                    services:
+                      django: {}
+                      celeryworker: {}
+                      celerybeat: {}
+                      flower: {}
+                  worker:
+                    deploy_dir: ~/ami-platform
+                    compose_file: docker-compose.worker.yml
+                    compose_owner: app
+                    compose_env_file: .envs/.production/.compose
+                    env_file: .envs/.production/.django
+                    env_files: [.envs/.production/.django, .envs/.production/.postgres]
+                    managed_env:
+                      NATS_URL: ${var:nats_url}
+                    services:
+                      django: {scale: 0}
+                      celeryworker: {}
+                      celeryworker_jobs: {}
+                      celeryworker_ml: {scale: 2}
+                """;
+        Path file = lab.dir().resolve("lab-brownfield.yml");
+        Files.writeString(file, base.substring(0, base.indexOf("\ndeployments:")) + "\n" + deployments);
+        return file;
+    }
+
+    /** The app's repository as an origin on the host, and the deploy dir a clone of it. */
+    static void checkout(String host) throws Exception {
+        lab.sh(host, "rm -rf /srv/antenna-src /srv/antenna.git");
+        try (Stream<Path> files = Files.walk(FIXTURE)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                lab.put(host, "/srv/antenna-src/" + FIXTURE.relativize(f), Files.readString(f, StandardCharsets.UTF_8));
+            }
+        }
+        lab.sh(host, "set -e; cd /srv/antenna-src && git init -q -b main && " + GIT + " add -A && " + GIT + " commit -qm v1"
+                + " && git init -q --bare -b main /srv/antenna.git && git push -q /srv/antenna.git main"
+                + " && rm -rf ~/ami-platform && git clone -q /srv/antenna.git ~/ami-platform");
+    }
+
+    /** The env files the team keeps beside the checkout (git-ignored), and the app started as its deploy script does. */
+    static void deploy(String host, String composeFile, boolean withNatsUrl) {
+        String prefix = lab.natsIp().substring(0, lab.natsIp().lastIndexOf('.'));
+        lab.put(host, "~/ami-platform/.envs/.production/.django", "# owned by the app team\nDJANGO_SECRET_KEY=s3cr3t-not-infras\n"
+                + "DATABASE_URL=postgres://antenna:pw@db/antenna\n" + (withNatsUrl ? "NATS_URL=nats://nats:4222\n" : ""));
+        lab.put(host, "~/ami-platform/.envs/.production/.postgres", "POSTGRES_USER=antenna\nPOSTGRES_PASSWORD=pg-s3cr3t\n");
+        lab.put(host, "~/ami-platform/.envs/.production/.compose", "DATABASE_IP=" + prefix + ".2\nRABBITMQ_IP=" + prefix + ".3\n"
+                + "REDIS_IP=" + prefix + ".4\nNATS_IP=" + lab.natsIp() + "\n");
+        lab.sh(host, "cd ~/ami-platform && docker-compose -f " + composeFile + " --env-file .envs/.production/.compose up -d --build 2>&1");
+    }
+
+    static Fleet fleet() {
+        var inv = lab.inventory();
+        return new Fleet(inv, Inventories.renderer(), new SecretResolver(Map.of(), inv.file().toAbsolutePath().getParent(),
+                Path.of("/nonexistent")), 2);
+    }
+
+    static JobStream job(String name) throws Exception {
+        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
+            return admin.streams().stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no stream " + name));
+        }
+    }
+
+    static String env(String host, String container, String key) {
+        return lab.sh(host, "docker inspect " + container + " --format '{{range .Config.Env}}{{println .}}{{end}}' | grep '^" + key
+                + "=' || true").strip();
+    }
+
+    @Test
+    void theFirstApplyMakesOnlyTheIntendedFixesAndKeepsTheCheckoutsClean() throws Exception {
+        // The state production is in: infra never ran here.
+        assertThat(lab.infra("apply", "--yes").exitCode()).isZero();
+        for (String host : List.of(APP, WORKER)) {
+            lab.sh(host, "cd ~/ami-platform && docker-compose -p ami-platform -f $(ls docker-compose.*.yml) down 2>&1; rm -rf ~/ami-platform ~/.infra");
+        }
+        lab.put(NATS, "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
+                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
+        lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
+        checkout(APP);
+        checkout(WORKER);
+        deploy(APP, "docker-compose.production.yml", true);
+        deploy(WORKER, "docker-compose.worker.yml", false);
+        lab.sh(WORKER, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
+                + "infra-lab/worker:latest enqueue --job 9300 --tasks 4");
+        assertThat(env(WORKER, "ami-platform_celeryworker_1", "NATS_URL")).isEmpty();
+        String appContainers = lab.sh(APP, "docker ps -q --no-trunc | sort");
+        JobStream jobBefore = job("job_9300");
+
+        Path inventory = brownfieldInventory();
+        Cli.Result plan = lab.infraOn(inventory, "plan", "--no-color");
+        System.out.println(plan.out());
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).doesNotContain("# " + APP).doesNotContain("# ami-cc")
+                .contains("# " + WORKER).contains("+ NATS_URL=nats://nats:4222")
+                .contains("-/+ service ami-platform/celeryworker (NATS_URL changed in the env file)")
+                .contains("-/+ service ami-platform/celeryworker_jobs (NATS_URL changed in the env file)")
+                .contains("-/+ service ami-platform/celeryworker_ml (NATS_URL changed in the env file)")
+                .doesNotContain("docker-compose.worker.yml").doesNotContain("service ami-platform/django")
+                .contains("# " + NATS).contains("JetStream's store moves: /tmp/nats/jetstream").contains("job_9300")
+                .doesNotContain("s3cr3t");
+
+        Cli.Result apply = lab.infraOn(inventory, "apply", "--yes", "--no-color");
+        System.out.println(apply.out());
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+
+        // Each worker container keeps what the app's file gives it, and now has NATS_URL.
+        for (String[] c : new String[][] {{"ami-platform_celeryworker_1", "antenna"}, {"ami-platform_celeryworker_jobs_1", "jobs"},
+                {"ami-platform_celeryworker_ml_1", "ml_results"}, {"ami-platform_celeryworker_ml_2", "ml_results"}}) {
+            assertThat(env(WORKER, c[0], "CELERY_QUEUES")).isEqualTo("CELERY_QUEUES=" + c[1]);
+            assertThat(env(WORKER, c[0], "NATS_URL")).isEqualTo("NATS_URL=nats://nats:4222");
+            assertThat(env(WORKER, c[0], "DJANGO_SECRET_KEY")).isEqualTo("DJANGO_SECRET_KEY=s3cr3t-not-infras");
+            assertThat(env(WORKER, c[0], "POSTGRES_USER")).isEqualTo("POSTGRES_USER=antenna");
+            assertThat(lab.sh(WORKER, "docker inspect " + c[0] + " --format '{{range .Mounts}}{{.Destination}} {{end}}'")).contains("/app/config");
+        }
+        assertThat(lab.sh(APP, "docker ps -q --no-trunc | sort")).as("nothing on ami-live was recreated").isEqualTo(appContainers);
+        assertThat(env(APP, "ami-platform_celeryworker_1", "NATS_URL")).isEqualTo("NATS_URL=nats://nats:4222");
+        JobStream jobAfter = job("job_9300");
+        assertThat(jobAfter.messages()).isEqualTo(jobBefore.messages());
+        assertThat(jobAfter.consumer("job-9300-consumer").orElseThrow().ackFloorStreamSeq())
+                .isEqualTo(jobBefore.consumer("job-9300-consumer").orElseThrow().ackFloorStreamSeq());
+
+        // The checkouts are clean, and the team's deploy keeps working.
+        for (String host : List.of(APP, WORKER)) {
+            assertThat(lab.sh(host, "cd ~/ami-platform && git status --porcelain")).as(host).isEmpty();
+            lab.sh(host, "set -e; cd /srv/antenna-src && echo '# v2' >> config/settings.ini && " + GIT + " commit -qam v2"
+                    + " && git push -q /srv/antenna.git main");
+            lab.sh(host, "cd ~/ami-platform && git pull -q --ff-only && grep -q v2 config/settings.ini");
+        }
+        Cli.Result again = lab.infraOn(inventory, "plan", "--detailed-exitcode");
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        assertThat(again.out()).contains("No changes.");
+    }
+}
