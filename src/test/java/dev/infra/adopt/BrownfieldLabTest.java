@@ -133,7 +133,7 @@ class BrownfieldLabTest {
         lab.sh(WORKER, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
                 + "infra-lab/worker:latest enqueue --job 9300 --tasks 4");
         assertThat(env(WORKER, "ami-platform_celeryworker_1", "NATS_URL")).isEmpty();
-        String appContainers = lab.sh(APP, "docker ps -q --no-trunc | sort");
+        String appContainers = lab.sh(APP, "docker ps -aq --no-trunc | sort");
         JobStream jobBefore = job("job_9300");
 
         Path inventory = brownfieldInventory();
@@ -162,7 +162,7 @@ class BrownfieldLabTest {
             assertThat(env(WORKER, c[0], "POSTGRES_USER")).isEqualTo("POSTGRES_USER=antenna");
             assertThat(lab.sh(WORKER, "docker inspect " + c[0] + " --format '{{range .Mounts}}{{.Destination}} {{end}}'")).contains("/app/config");
         }
-        assertThat(lab.sh(APP, "docker ps -q --no-trunc | sort")).as("nothing on ami-live was recreated").isEqualTo(appContainers);
+        assertThat(lab.sh(APP, "docker ps -aq --no-trunc | sort")).as("nothing on ami-live was recreated").isEqualTo(appContainers);
         assertThat(env(APP, "ami-platform_celeryworker_1", "NATS_URL")).isEqualTo("NATS_URL=nats://nats:4222");
         JobStream jobAfter = job("job_9300");
         assertThat(jobAfter.messages()).isEqualTo(jobBefore.messages());
