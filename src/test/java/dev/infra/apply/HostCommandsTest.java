@@ -3,13 +3,13 @@ package dev.infra.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.ssh.RemoteCommand;
+import dev.infra.testing.LocalSh;
 import dev.infra.units.Hashing;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,16 +18,8 @@ class HostCommandsTest {
     @TempDir
     Path home;
 
-    int run(RemoteCommand c, String stdin) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", c.script()).redirectErrorStream(true);
-        pb.environment().put("HOME", home.toString());
-        Process p = pb.start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        return p.exitValue();
+    int run(RemoteCommand c, String stdin) {
+        return LocalSh.run(c.script(), stdin, Map.of("HOME", home.toString())).exitCode();
     }
 
     @Test

@@ -7,20 +7,16 @@ import dev.infra.testing.LabExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * plan → apply → drift on the lab (real sshd behind a jump host, real Docker engines, real
  * nats-server), through the CLI exactly as an operator runs it.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlanApplyDriftLabTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension();
@@ -32,13 +28,15 @@ class PlanApplyDriftLabTest {
         return lab.infra(args);
     }
 
-    static String compose(String host, String dir, String file, String args) {
-        return lab.sh(host, "cd " + dir + " && docker-compose -p " + dir.substring(dir.lastIndexOf('/') + 1) + " -f " + file + " " + args);
+    /** Each test starts from the applied fleet of lab.yml, with no lock, no streams and no leftovers of another test. */
+    @BeforeEach
+    void converge() {
+        lab.converge();
     }
 
     @Test
-    @Order(1)
     void aFreshFleetIsBroughtUpAndThenPlansNoChanges() {
+        lab.wipe();
         Cli.Result apply = infra("apply", "--yes");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
         assertThat(apply.out()).contains("Apply complete!").contains("ami-redis-1: healthy");
@@ -50,12 +48,11 @@ class PlanApplyDriftLabTest {
     }
 
     @Test
-    @Order(2)
     void job2226TheMissingNatsUrlIsPlannedOnThatHostOnlyAppliedAndTheWorkerThenProcessesTheJob() {
         // Production's state: the env file lost NATS_URL and the containers run without it.
         String owned = "# secrets owned by the app team\nDJANGO_SECRET_KEY=s3cr3t-not-infras\nDATABASE_URL=postgres://db/antenna\n";
         lab.put(WORKER, ENV, owned);
-        compose(WORKER, "~/ami-platform", "docker-compose.worker.yml", "up -d --force-recreate");
+        lab.compose(WORKER, "~/ami-platform", "docker-compose.worker.yml", "up -d --force-recreate");
 
         Cli.Result plan = infra("plan", "--detailed-exitcode");
         assertThat(plan.exitCode()).as(plan.all()).isEqualTo(2);
@@ -69,15 +66,13 @@ class PlanApplyDriftLabTest {
         assertThat(apply.exitCode()).as(apply.all()).isZero();
         assertThat(lab.sh(WORKER, "cat " + ENV.replace("~", "$HOME"))).isEqualTo(owned + "NATS_URL=nats://nats:4222\n");
 
-        lab.sh(WORKER, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
-                + "infra-lab/worker:latest enqueue --job 2226 --tasks 4");
-        awaitStatus("2226", "\"ack_floor_stream_seq\":4");
+        lab.standin(WORKER, "enqueue --job 2226 --tasks 4");
+        lab.awaitStatus(WORKER, "2226", "\"ack_floor_stream_seq\":4");
         Cli.Result after = infra("plan", "--detailed-exitcode");
         assertThat(after.exitCode()).as(after.all()).isZero();
     }
 
     @Test
-    @Order(3)
     void everyLineOfTheEnvFileThatInfraDoesNotManageIsKeptByteForByte() {
         // Comments, blank lines, CRLF, spacing, a duplicate managed key and no final newline.
         String before = "# owned by the app team\r\nDJANGO_SECRET_KEY=a=b=c\r\n\r\n  SPACED = value  \nNATS_URL=nats://old:4222\n"
@@ -92,7 +87,6 @@ class PlanApplyDriftLabTest {
     }
 
     @Test
-    @Order(4)
     void handEditsAreDriftNamingTheHostAndTheDifference() {
         // Tuned by hand and reloaded: the running server now allows 77 connections.
         lab.sh("ami-redis-1", "sed -i 's/^max_connections: .*/max_connections: 77/' ~/nats/config/nats.conf"
@@ -100,10 +94,7 @@ class PlanApplyDriftLabTest {
         assertThat(lab.sh("ami-redis-1", "curl -s http://127.0.0.1:8222/varz")).containsPattern("\"max_connections\":\\s*77");
         lab.sh("ami-live", "sed -i 's#^NATS_URL=.*#NATS_URL=nats://localhost:4222#' ~/ami-platform/.envs/.production/.django");
         // A container recreated with another environment, then the file put back: only the container drifts.
-        lab.sh(WORKER, "cd ~/ami-platform && cp .envs/.production/.django /tmp/env.keep"
-                + " && sed -i '/^NATS_URL=/d' .envs/.production/.django"
-                + " && docker-compose -p ami-platform -f docker-compose.worker.yml up -d --force-recreate celeryworker"
-                + " && cp /tmp/env.keep .envs/.production/.django");
+        lab.recreateWithoutNatsUrl(WORKER, "celeryworker");
 
         Cli.Result drift = infra("drift");
         assertThat(drift.exitCode()).as(drift.all()).isEqualTo(2);
@@ -129,7 +120,6 @@ class PlanApplyDriftLabTest {
     }
 
     @Test
-    @Order(5)
     void aStaleSavedPlanIsRefused() throws IOException {
         lab.sh("ami-live", "sed -i '/^NATS_URL=/d' ~/ami-platform/.envs/.production/.django");
         Path planFile = lab.dir().resolve("fix.plan.json");
@@ -149,7 +139,6 @@ class PlanApplyDriftLabTest {
     }
 
     @Test
-    @Order(6)
     void aSecondApplyIsRefusedNamingTheLockHolder() {
         lab.sh("ami-cc", "mkdir -p ~/.infra/lock && echo '{\"who\":\"alice@laptop\",\"command\":\"infra apply\"}' > ~/.infra/lock/info");
         lab.sh(WORKER, "sed -i '/^NATS_URL=/d' " + ENV.replace("~", "$HOME"));
@@ -163,31 +152,27 @@ class PlanApplyDriftLabTest {
     }
 
     @Test
-    @Order(7)
     void aRestartThatWasDueButNotDoneIsRememberedAndDone() {
         lab.sh(WORKER, "mkdir -p ~/.infra && echo ami-platform/celeryworker > ~/.infra/pending-restarts");
         Cli.Result plan = infra("plan", "--limit", "worker");
         assertThat(plan.out()).contains("celeryworker (restart left due by an interrupted apply)");
+        long linesBefore = lab.sh(WORKER, "cat ~/.infra/audit.log 2>/dev/null || true").lines().count();
         assertThat(infra("apply", "--yes").exitCode()).isZero();
         assertThat(lab.sh(WORKER, "test -e ~/.infra/pending-restarts && echo left || echo gone").strip()).isEqualTo("gone");
-        String audit = lab.sh(WORKER, "cat ~/.infra/audit.log");
-        assertThat(audit.lines().count()).isGreaterThanOrEqualTo(4);
-        assertThat(audit).contains("\"result\":\"ok\"").contains("\"who\":");
+        // The audit log keeps every earlier apply's line and gains one for this one.
+        List<String> audit = lab.sh(WORKER, "cat ~/.infra/audit.log").lines().toList();
+        assertThat(linesBefore).as("the converged fleet's own apply is in the log").isPositive();
+        assertThat(audit).hasSize((int) linesBefore + 1);
+        assertThat(audit.get(audit.size() - 1)).contains("\"result\":\"ok\"").contains("\"who\":").contains("celeryworker");
     }
 
     @Test
-    @Order(8)
-    void aFailedHostIsPutBackOnItsBackupsAndTheRunCanBeRepeated() throws IOException {
+    void aFailedHostIsPutBackOnItsBackupsAndTheRunCanBeRepeated() {
         // An inventory whose worker image does not exist: the worker host cannot come up healthy.
-        Path broken = lab.dir().resolve("broken.yml");
-        Files.writeString(broken, Files.readString(Path.of(Cli.inventory("lab.yml")))
-                .replace("lab_dir: ../.lab", "lab_dir: " + lab.dir())
+        Path broken = lab.inventoryVariant("broken.yml", yml -> yml
                 .replace("      celeryworker_ml:\n        scale: 2", "      celeryworker_ml:\n        scale: 2\n        image: infra-lab/missing:never"));
         String before = lab.sh(WORKER, "cat ~/ami-platform/docker-compose.worker.yml");
-        List<String> args = new ArrayList<>(List.of("-i", broken.toString(), "--templates", Cli.templates()));
-        args.addAll(List.of(lab.varArgs()).subList(2, lab.varArgs().length));
-        args.addAll(List.of("apply", "--yes", "--limit", "worker"));
-        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        Cli.Result r = lab.infraOn(broken, "apply", "--yes", "--limit", "worker");
         assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("ami-worker-2: FAILED").contains("rolled back to the previous files").contains("Apply failed");
         assertThat(lab.sh(WORKER, "cat ~/ami-platform/docker-compose.worker.yml")).isEqualTo(before);
@@ -195,12 +180,11 @@ class PlanApplyDriftLabTest {
     }
 
     @Test
-    @Order(9)
     void jetStreamInTmpIsPlannedAppliedAndMessagesThenSurviveARestart() {
         // The production mistake: a hand-managed compose with JetStream in the container's /tmp.
         lab.put("ami-redis-1", "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
                 + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
-        compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate");
+        lab.compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate");
         assertThat(lab.sh("ami-redis-1", "sleep 1; curl -s http://127.0.0.1:8222/jsz")).contains("/tmp/nats/jetstream");
 
         Cli.Result plan = infra("plan", "--limit", "nats");
@@ -210,16 +194,14 @@ class PlanApplyDriftLabTest {
         assertThat(apply.exitCode()).as(apply.all()).isZero();
         assertThat(lab.sh("ami-redis-1", "curl -s http://127.0.0.1:8222/jsz")).contains("/data/jetstream/jetstream");
 
-        lab.sh(WORKER, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
-                + "infra-lab/worker:latest enqueue --job 9001 --tasks 3");
-        awaitStatus("9001", "\"delivered_stream_seq\":3");
+        lab.standin(WORKER, "enqueue --job 9001 --tasks 3");
+        lab.awaitStatus(WORKER, "9001", "\"delivered_stream_seq\":3");
         // Not just a restart (a container's own /tmp survives that): a brand-new container.
-        compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate");
-        awaitStatus("9001", "\"ack_floor_stream_seq\":3");
+        lab.compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate");
+        lab.awaitStatus(WORKER, "9001", "\"ack_floor_stream_seq\":3");
     }
 
     @Test
-    @Order(10)
     void unknownAndChangedHostKeysAreRefusedAndNothingIsWritten() throws IOException {
         lab.put(WORKER, ENV, "DJANGO_SECRET_KEY=kept\n");
         String envBefore = lab.sh(WORKER, "cat " + ENV.replace("~", "$HOME"));
@@ -246,33 +228,8 @@ class PlanApplyDriftLabTest {
     /** Runs infra with a lab directory whose known_hosts holds {@code lines} (same key, same hosts). */
     static Cli.Result withKnownHosts(String name, List<String> lines, String... command) throws IOException {
         Path dir = Files.createDirectories(lab.dir().resolve(name));
-        Files.copy(lab.lab().ssh().identity(), dir.resolve("id_ed25519"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(lab.lab().ssh().identity(), dir.resolve("id_ed25519"), StandardCopyOption.REPLACE_EXISTING);
         Files.write(dir.resolve("known_hosts"), lines);
-        List<String> args = new ArrayList<>(List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates()));
-        for (String v : lab.varArgs()) {
-            args.add(v.startsWith("lab_dir=") ? "lab_dir=" + dir : v);
-        }
-        args.addAll(List.of(command));
-        return Cli.run(args.toArray(String[]::new));
-    }
-
-    static void awaitStatus(String job, String expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            var r = lab.ssh().run(WORKER, java.time.Duration.ofSeconds(30), "docker run --rm --add-host nats:" + lab.natsIp()
-                    + " -e NATS_URL=nats://nats:4222 infra-lab/worker:latest status --job " + job);
-            last = r.output();
-            if (last.contains(expected)) {
-                return;
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("job " + job + " never reached " + expected + "; last: " + last);
+        return lab.infraOn(lab.inventoryFile(), dir, command);
     }
 }

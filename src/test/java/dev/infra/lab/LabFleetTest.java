@@ -3,27 +3,22 @@ package dev.infra.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
 import dev.infra.inventory.Host;
+import dev.infra.inventory.Role;
 import dev.infra.testing.LabExtension;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -31,16 +26,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * nothing published but the bastion on 127.0.0.1, the rendered NATS compose healthy with JetStream
  * on the named volume, and the seed incident (job 2226) reproduced and fixed.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabFleetTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension();
 
     @Test
-    @Order(1)
     void everyHostIsReachedThroughTheBastionWithPinnedHostKeysAndRunsItsOwnEngine() {
         for (Host h : lab.inventory().hosts().values()) {
-            if (h.roles().size() == 1 && h.has(dev.infra.inventory.Role.BASTION)) {
+            if (h.roles().size() == 1 && h.has(Role.BASTION)) {
                 assertThat(lab.sh(h.name(), "hostname").strip()).isEqualTo(h.name());
                 continue;
             }
@@ -51,7 +44,6 @@ class LabFleetTest {
     }
 
     @Test
-    @Order(2)
     void aChangedHostKeyIsRefused() throws IOException {
         // Swap two hosts' pinned keys: OpenSSH with the lab's config must refuse, not connect.
         Path knownHosts = lab.lab().ssh().knownHosts();
@@ -69,17 +61,15 @@ class LabFleetTest {
     }
 
     @Test
-    @Order(3)
     void onlyTheBastionIsPublishedAndOnlyOnLoopback() {
         Network network = lab.docker().inspectNetworkCmd().withNetworkId(lab.lab().plan().network()).exec();
         assertThat(network.getInternal()).as("lab network is internal: no route out").isTrue();
         for (LabPlan.LabHost h : lab.lab().plan().hosts()) {
             InspectContainerResponse c = lab.docker().inspectContainerCmd(h.container()).exec();
-            Map<com.github.dockerjava.api.model.ExposedPort, Ports.Binding[]> bindings =
-                    c.getNetworkSettings().getPorts().getBindings();
-            long published = bindings.values().stream().filter(b -> b != null).flatMap(java.util.Arrays::stream).count();
+            Map<ExposedPort, Ports.Binding[]> bindings = c.getNetworkSettings().getPorts().getBindings();
+            long published = bindings.values().stream().filter(Objects::nonNull).flatMap(Arrays::stream).count();
             if (h.published() > 0) {
-                assertThat(bindings.values().stream().filter(b -> b != null).flatMap(java.util.Arrays::stream))
+                assertThat(bindings.values().stream().filter(Objects::nonNull).flatMap(Arrays::stream))
                         .allSatisfy(b -> assertThat(b.getHostIp()).isEqualTo("127.0.0.1"));
                 assertThat(published).isEqualTo(1);
             } else {
@@ -89,11 +79,8 @@ class LabFleetTest {
     }
 
     @Test
-    @Order(4)
     void theRenderedNatsComposeRunsHealthyWithJetStreamOnTheNamedVolume() throws Exception {
-        lab.deploy("ami-redis-1");
-        lab.sh("ami-redis-1", "cd ~/nats && docker-compose up -d");
-        awaitHealthy("ami-redis-1", "nats_nats_1");
+        renderedNatsUp();
 
         // Through the bastion, as an operator's tunnel would: ssh -L to the NATS host's 8222.
         int local = LabExtension.freePort();
@@ -101,10 +88,9 @@ class LabFleetTest {
                 "-o", "ExitOnForwardFailure=yes", "-L", "127.0.0.1:" + local + ":ami-redis-1:8222", "ami-cc")
                 .redirectErrorStream(true).start();
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            String healthz = get(http, "http://127.0.0.1:" + local + "/healthz?js-enabled-only=true");
+            String healthz = LabExtension.awaitHttpOk("http://127.0.0.1:" + local + "/healthz?js-enabled-only=true");
             assertThat(healthz).contains("\"status\":\"ok\"");
-            String jsz = get(http, "http://127.0.0.1:" + local + "/jsz");
+            String jsz = LabExtension.awaitHttpOk("http://127.0.0.1:" + local + "/jsz");
             assertThat(jsz).containsPattern("\"store_dir\":\\s*\"/data/jetstream/jetstream\"").doesNotContain("/tmp/");
         } finally {
             tunnel.destroy();
@@ -116,96 +102,32 @@ class LabFleetTest {
     }
 
     @Test
-    @Order(5)
     void job2226AWorkerWithoutNatsUrlConnectsToLocalhostAndProcessesNothingUntilItGetsOne() {
         String worker = "ami-worker-2";
+        renderedNatsUp();
         // The app's side queues the job: stream job_2226, consumer job-2226-consumer, max_deliver 2.
-        lab.sh(worker, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
-                + "infra-lab/worker:latest enqueue --job 2226 --tasks 5 --max-deliver 2");
+        lab.standin(worker, "enqueue --job 2226 --tasks 5 --max-deliver 2");
         // The worker host as production had it: the env file has other keys but no NATS_URL.
         lab.put(worker, "~/ami-platform/.envs/.production/.django", "DJANGO_SECRET_KEY=not-infras\nDATABASE_URL=postgres://db/antenna\n");
         lab.deploy(worker);
-        lab.sh(worker, "cd ~/ami-platform && docker-compose -f docker-compose.worker.yml up -d");
-        String logs = awaitLogs(worker, "celeryworker", "Connect call failed");
+        lab.compose(worker, "~/ami-platform", "docker-compose.worker.yml", "up -d");
+        String logs = lab.awaitOutput(worker, LabExtension.composeCommand("~/ami-platform", "docker-compose.worker.yml", "logs --no-color celeryworker"),
+                l -> l.contains("Connect call failed"));
         assertThat(logs).contains("Connect call failed ('127.0.0.1', 4222)").doesNotContain("processed task");
-        assertThat(status(worker)).contains("\"ack_floor_stream_seq\":0").contains("\"num_pending\":5");
+        assertThat(lab.standin(worker, "status --job 2226")).contains("\"ack_floor_stream_seq\":0").contains("\"num_pending\":5");
 
         // The fix: NATS_URL=nats://nats:4222 in the env file, the containers recreated.
-        lab.sh(worker, "echo NATS_URL=nats://nats:4222 >> ~/ami-platform/.envs/.production/.django"
-                + " && cd ~/ami-platform && docker-compose -f docker-compose.worker.yml up -d");
-        awaitStatus(worker, "\"ack_floor_stream_seq\":5");
-        String after = lab.sh(worker, "cd ~/ami-platform && docker-compose -f docker-compose.worker.yml logs --no-color");
+        lab.sh(worker, "echo NATS_URL=nats://nats:4222 >> ~/ami-platform/.envs/.production/.django");
+        lab.compose(worker, "~/ami-platform", "docker-compose.worker.yml", "up -d");
+        lab.awaitStatus(worker, "2226", "\"ack_floor_stream_seq\":5");
+        String after = lab.compose(worker, "~/ami-platform", "docker-compose.worker.yml", "logs --no-color");
         assertThat(after).contains("Connected to NATS at nats://nats:4222").contains("Job 2226: processed task");
     }
 
-    private String status(String host) {
-        return lab.sh(host, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
-                + "infra-lab/worker:latest status --job 2226");
-    }
-
-    private void awaitStatus(String host, String expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            last = status(host);
-            if (last.contains(expected)) {
-                return;
-            }
-            sleep(1000);
-        }
-        throw new AssertionError("job 2226 never reached " + expected + "; last status " + last);
-    }
-
-    private String awaitLogs(String host, String service, String expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String logs = "";
-        while (System.nanoTime() < deadline) {
-            logs = lab.sh(host, "cd ~/ami-platform && docker-compose -f docker-compose.worker.yml logs --no-color " + service);
-            if (logs.contains(expected)) {
-                return logs;
-            }
-            sleep(500);
-        }
-        throw new AssertionError(service + " on " + host + " never logged '" + expected + "':\n" + logs);
-    }
-
-    private void awaitHealthy(String host, String container) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String state = "";
-        while (System.nanoTime() < deadline) {
-            state = lab.sh(host, "docker inspect " + container + " --format '{{.State.Health.Status}}'").strip();
-            if (state.equals("healthy")) {
-                return;
-            }
-            sleep(500);
-        }
-        throw new AssertionError(container + " on " + host + " is " + state + ", not healthy");
-    }
-
-    private static String get(HttpClient http, String url) throws Exception {
-        Exception last = null;
-        for (int i = 0; i < 50; i++) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return r.body();
-                }
-            } catch (IOException e) {
-                last = e;
-            }
-            sleep(200);
-        }
-        throw new AssertionError("no answer from " + url, last);
-    }
-
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    /** The NATS host's rendered compose deployed by hand (no infra apply) and its server healthy. */
+    private static void renderedNatsUp() {
+        lab.deploy("ami-redis-1");
+        lab.compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d");
+        lab.awaitHealthy("ami-redis-1", "nats_nats_1");
     }
 }

@@ -2,71 +2,46 @@ package dev.infra.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infra.fleet.Fleet;
-import dev.infra.secrets.SecretResolver;
 import dev.infra.testing.Cli;
-import dev.infra.testing.Inventories;
 import dev.infra.testing.JobFixtures;
 import dev.infra.testing.LabExtension;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** infra nats … and infra triage on the lab, with jobs created the way the app creates them. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NatsOpsLabTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension();
 
-    static java.nio.file.Path inventory;
+    /** This test's inventory: lab.yml with ack_wait 2s, so empty job streams become orphans within the test (5m in lab.yml). */
+    Path inventory;
 
-    /** lab.yml with ack_wait 2s, so empty job streams become orphans within the test (5m in lab.yml). */
-    static Cli.Result infra(String... args) {
-        if (inventory == null) {
-            inventory = lab.dir().resolve("lab-2s.yml");
-            try {
-                java.nio.file.Files.writeString(inventory, java.nio.file.Files.readString(java.nio.file.Path.of(Cli.inventory("lab.yml")))
-                        .replace("ack_wait: 5m", "ack_wait: 2s"));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
+    /**
+     * Each test starts from that inventory applied, no streams, and the app's workers stopped: what
+     * is queued stays queued unless the test starts a worker.
+     */
+    @BeforeEach
+    void convergeWithWorkersStopped() {
+        inventory = lab.inventoryVariant("lab-2s.yml", yml -> yml.replace("ack_wait: 5m", "ack_wait: 2s"));
+        lab.converge(inventory);
+        lab.workers("stop");
+    }
+
+    Cli.Result infra(String... args) {
         return lab.infraOn(inventory, args);
     }
 
-    static String standin(String args) {
-        return lab.sh("ami-worker-2", "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
-                + "infra-lab/worker:latest " + args);
-    }
-
-    static void workers(String verb) {
-        lab.sh("ami-worker-2", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.worker.yml " + verb);
-        lab.sh("ami-live", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.production.yml " + verb);
-    }
-
     @Test
-    @Order(1)
     void job2226TriageNamesTheMissingNatsUrlOnThatWorker() {
-        assertThat(infra("apply", "--yes").exitCode()).isZero();
-        workers("stop");
-        standin("enqueue --job 2226 --tasks 4");
-        lab.sh("ami-worker-2", "cd ~/ami-platform && cp .envs/.production/.django /tmp/keep && sed -i '/^NATS_URL=/d' .envs/.production/.django"
-                + " && docker-compose -p ami-platform -f docker-compose.worker.yml up -d --force-recreate && cp /tmp/keep .envs/.production/.django");
+        lab.standin("ami-worker-2", "enqueue --job 2226 --tasks 4");
+        lab.recreateWithoutNatsUrl("ami-worker-2", "");
         Cli.Result triage = infra("triage", "2226", "--stall", "1s");
         assertThat(triage.exitCode()).as(triage.all()).isEqualTo(2);
         assertThat(triage.out()).contains("stream job_2226: 4 message(s)")
@@ -74,15 +49,12 @@ class NatsOpsLabTest {
                 .contains("CAUSE: NATS_URL on ami-worker-2").contains("runs without NATS_URL")
                 .contains("FIX:   infra apply --limit ami-worker-2");
         assertThat(infra("apply", "--yes").exitCode()).isZero();
-        workers("stop");
     }
 
     @Test
-    @Order(2)
     void aPermanentlyFailingTaskUnderMaxDeliver2IsADeadLetterFromStateAndFromAdvisories() throws Exception {
-        standin("enqueue --job 2400 --tasks 3 --max-deliver 2");
-        lab.sh("ami-worker-2", "docker run -d --name failing --add-host nats:" + lab.natsIp()
-                + " -e NATS_URL=nats://nats:4222 -e LAB_FAIL_TASKS=2 infra-lab/worker:latest");
+        lab.standin("ami-worker-2", "enqueue --job 2400 --tasks 3 --max-deliver 2");
+        lab.failingWorker("ami-worker-2", "failing", "2");
         try {
             Cli.Result dead = null;
             for (int i = 0; i < 30; i++) {
@@ -106,9 +78,8 @@ class NatsOpsLabTest {
     }
 
     @Test
-    @Order(3)
     void aStalledJobIsReportedWithinOnePollingIntervalAfterItsThreshold() {
-        standin("enqueue --job 2500 --tasks 2");
+        lab.standin("ami-worker-2", "enqueue --job 2500 --tasks 2");
         Instant queued = Instant.now();
         Cli.Result watch = infra("nats", "watch", "--stall", "4s", "--interval", "2s", "--for", "10s");
         assertThat(watch.exitCode()).as(watch.out()).isEqualTo(2);
@@ -121,21 +92,18 @@ class NatsOpsLabTest {
     }
 
     @Test
-    @Order(4)
     void pruneRemovesExactlyTheNinetyFiveStaleStreamsAndItsDryRunListedExactlyThem() throws Exception {
-        workers("start");
-        // The two jobs with work left (2400's dead letter, 2500 queued) stay; 95 orphans of failed jobs go.
-        try (Fleet f = new Fleet(lab.inventory(), Inventories.renderer(), new SecretResolver(Map.of(), Path.of("/"), Path.of("/")), 2);
-             NatsAdmin admin = new NatsAdmin(f.remote(lab.inventory().hosts().get("ami-redis-1")), lab.inventory(), f.secrets(),
-                     Duration.ofSeconds(5))) {
+        // A job with work done (2500, its tasks kept by the stream) and one queued (2600) stay; 95 orphans of failed jobs go.
+        lab.standin("ami-worker-2", "enqueue --job 2500 --tasks 2");
+        lab.workers("start");
+        lab.jetStream(jsm -> {
             for (int i = 0; i < 95; i++) {
-                JobFixtures.createJob(admin.management(), String.valueOf(3000 + i), 2, Duration.ofMinutes(5));
+                JobFixtures.createJob(jsm, String.valueOf(3000 + i), 2, Duration.ofMinutes(5));
             }
-        }
+        });
         Thread.sleep(3000);
-        workers("stop");
-        lab.sh("ami-worker-2", "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
-                + "infra-lab/worker:latest enqueue --job 2600 --tasks 2");
+        lab.workers("stop");
+        lab.standin("ami-worker-2", "enqueue --job 2600 --tasks 2");
         Cli.Result dry = infra("nats", "prune", "--empty");
         assertThat(dry.out()).contains("Would delete 95 job stream(s)").contains("Dry run: nothing was deleted");
         List<String> listed = dry.out().lines().filter(l -> l.startsWith("  - ")).map(l -> l.substring(4, l.indexOf(':'))).sorted().toList();
@@ -153,22 +121,11 @@ class NatsOpsLabTest {
     }
 
     @Test
-    @Order(5)
     void tunnelMonitorServesHealthzOnThePrintedUrl() throws Exception {
         int port = LabExtension.freePort();
         CompletableFuture<Cli.Result> tunnel = CompletableFuture.supplyAsync(
                 () -> infra("tunnel", "monitor", "--port", String.valueOf(port), "--for", "20s"));
-        HttpClient http = HttpClient.newHttpClient();
-        String body = null;
-        for (int i = 0; i < 50 && body == null; i++) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                body = r.statusCode() == 200 ? r.body() : null;
-            } catch (java.io.IOException e) {
-                Thread.sleep(200);
-            }
-        }
+        String body = LabExtension.awaitHttpOk("http://127.0.0.1:" + port + "/healthz");
         assertThat(body).contains("\"status\":\"ok\"");
         assertThat(tunnel.get().out()).contains("Forwarding http://127.0.0.1:" + port + " → ami-redis-1:127.0.0.1:8222");
     }

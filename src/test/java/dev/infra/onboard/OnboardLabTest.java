@@ -5,28 +5,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.lab.LabPlan;
 import dev.infra.testing.Cli;
 import dev.infra.testing.LabExtension;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Onboarding bare lab machines (sshd and Docker, not in the inventory) in one command. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OnboardLabTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension("lab.yml",
             List.of(new LabPlan.Spare("ami-worker-3", true), new LabPlan.Spare("bare-nodocker", false)));
 
-    static Path inventory;
+    /** This test's copy of lab.yml: onboarding edits the inventory it is given. */
+    Path inventory;
 
-    static Cli.Result infra(String... args) {
+    /**
+     * Each test starts from its own fresh copy of lab.yml, applied, with only the inventory's hosts
+     * pinned in known_hosts: the spares are bare, unknown machines, whatever an earlier test onboarded.
+     */
+    @BeforeEach
+    void freshInventoryAndSparesUnknown() {
+        inventory = lab.inventoryVariant("fleet.yml", yml -> yml);
+        lab.lab().ssh().writeKnownHosts(lab.inventory(), lab.lab().plan());
+        lab.converge(inventory);
+    }
+
+    Cli.Result infra(String... args) {
         return lab.infraOn(inventory, args);
     }
 
@@ -38,18 +46,8 @@ class OnboardLabTest {
         return out.split("\\s+")[1];
     }
 
-    static void setUp() throws IOException {
-        if (inventory == null) {
-            inventory = lab.dir().resolve("fleet.yml");
-            Files.writeString(inventory, Files.readString(Path.of(Cli.inventory("lab.yml"))));
-        }
-    }
-
     @Test
-    @Order(1)
     void aWrongFingerprintIsRefusedWithNothingChanged() throws Exception {
-        setUp();
-        assertThat(infra("apply", "--yes").exitCode()).isZero();
         String before = Files.readString(inventory);
         String knownBefore = Files.readString(lab.lab().ssh().knownHosts());
         Cli.Result r = infra("onboard", "ami-worker-3", "--address", "ami-worker-3",
@@ -62,9 +60,7 @@ class OnboardLabTest {
     }
 
     @Test
-    @Order(2)
     void aHostWithoutDockerFailsThePrerequisiteCheckWithTheInventoryUnchanged() throws Exception {
-        setUp();
         String before = Files.readString(inventory);
         Cli.Result r = infra("onboard", "bare-nodocker", "--address", "bare-nodocker", "--host-key", fingerprint("bare-nodocker"));
         assertThat(r.exitCode()).isEqualTo(1);
@@ -74,9 +70,7 @@ class OnboardLabTest {
     }
 
     @Test
-    @Order(3)
     void oneOnboardTurnsABareHostIntoAWorkingWorker() throws Exception {
-        setUp();
         String before = Files.readString(inventory);
         Cli.Result r = infra("onboard", "ami-worker-3", "--address", "ami-worker-3", "--host-key", fingerprint("ami-worker-3"));
         assertThat(r.exitCode()).as(r.out()).isZero();
@@ -91,40 +85,15 @@ class OnboardLabTest {
         assertThat(after.lines().filter(l -> l.contains("#")).toList()).containsExactlyElementsOf(before.lines().filter(l -> l.contains("#")).toList());
 
         // Its worker runs with NATS_URL and processes a job's tasks (the other workers are stopped).
-        String env = sh("ami-worker-3", "docker inspect ami-platform_celeryworker_1 --format '{{range .Config.Env}}{{println .}}{{end}}'");
+        String env = lab.sh("ami-worker-3", "docker inspect ami-platform_celeryworker_1 --format '{{range .Config.Env}}{{println .}}{{end}}'");
         assertThat(env).contains("NATS_URL=nats://nats:4222");
-        for (String other : List.of("ami-worker-2", "ami-live")) {
-            lab.sh(other, "cd ~/ami-platform && docker-compose -p ami-platform -f $(ls docker-compose.*.yml) stop");
-        }
-        sh("ami-worker-3", "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 infra-lab/worker:latest "
-                + "enqueue --job 4242 --tasks 3");
-        String logs = "";
-        for (int i = 0; i < 30 && !(logs.contains("Job 4242: processed task 1") && logs.contains("Job 4242: processed task 3")); i++) {
-            Thread.sleep(1000);
-            // Any of its worker containers may take a task: read them all.
-            logs = sh("ami-worker-3", "for c in $(docker ps -q --filter label=com.docker.compose.project=ami-platform); do docker logs $c 2>&1; done");
-        }
+        lab.workers("stop");
+        lab.standin("ami-worker-3", "enqueue --job 4242 --tasks 3");
+        // Any of its worker containers may take a task: read them all.
+        String logs = lab.awaitOutput("ami-worker-3",
+                "for c in $(docker ps -q --filter label=com.docker.compose.project=ami-platform); do docker logs $c 2>&1; done",
+                l -> l.contains("Job 4242: processed task 1") && l.contains("Job 4242: processed task 3"));
         assertThat(logs).contains("Job 4242: processed task 1").contains("Job 4242: processed task 3");
         assertThat(infra("plan", "--detailed-exitcode", "--limit", "ami-worker-3").exitCode()).isZero();
-    }
-
-    /** The spare is now in the inventory and known_hosts: reach it with infra's own transport. */
-    static String sh(String host, String command) {
-        var inv = new dev.infra.inventory.InventoryLoader(java.util.Optional.empty(), varsMap()).load(inventory);
-        try (var f = new dev.infra.fleet.Fleet(inv, dev.infra.testing.Inventories.renderer(),
-                new dev.infra.secrets.SecretResolver(java.util.Map.of(), inventory.getParent(), Path.of("/")), 1)) {
-            var r = f.remote(inv.hosts().get(host)).run(dev.infra.ssh.RemoteCommand.of(command, command), java.time.Duration.ofMinutes(1));
-            assertThat(r.ok()).as(command + ": " + r.stderr()).isTrue();
-            return r.stdout();
-        }
-    }
-
-    static java.util.Map<String, String> varsMap() {
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
-        String[] args = lab.varArgs();
-        for (int i = 1; i < args.length; i += 2) {
-            m.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
-        }
-        return m;
     }
 }

@@ -2,8 +2,9 @@ package dev.infra.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import dev.infra.testing.LocalSh;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -11,20 +12,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShellTest {
     @ParameterizedTest
     @ValueSource(strings = {"plain", "with space", "it's", "$HOME", "`id`", "a\"b", "semi;colon", "new\nline", "*", "", "-n", "\\back"})
-    void aQuotedArgumentReachesTheCommandUnchanged(String arg) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", "printf %s " + Shell.quote(arg)).start();
-        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(arg);
+    void aQuotedArgumentReachesTheCommandUnchanged(String arg) {
+        assertThat(LocalSh.run("printf %s " + Shell.quote(arg)).output()).isEqualTo(arg);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"~/ami-platform/.envs/.production/.django", "~/dir with space/f", "/etc/x"})
-    void homePathsExpandOnTheHostAndNothingElseDoes(String path) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", "printf %s " + Shell.path(path)).start();
+    void homePathsExpandOnTheHostAndNothingElseDoes(String path) {
         String expected = path.startsWith("~/") ? System.getenv("HOME") + path.substring(1) : path;
-        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(LocalSh.run("printf %s " + Shell.path(path)).output()).isEqualTo(expected);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void joinQuotesEachWord() {
         assertThat(Shell.join(List.of("up", "-d", "svc one"))).isEqualTo("up -d 'svc one'");
     }

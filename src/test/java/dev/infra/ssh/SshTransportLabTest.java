@@ -7,43 +7,34 @@ import dev.infra.testing.LabExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What operators rely on from OpenSSH, against the lab: ssh-agent, ssh_config aliases, dead hosts. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SshTransportLabTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension();
 
-    static Cli.Result infra(Path inventory, String labDir, String... args) {
-        List<String> all = new ArrayList<>(List.of("-i", inventory.toString(), "--templates", Cli.templates()));
-        for (String v : lab.varArgs()) {
-            all.add(v.startsWith("lab_dir=") ? "lab_dir=" + labDir : v);
-        }
-        all.addAll(List.of(args));
-        return Cli.run(all.toArray(String[]::new));
+    /** Every lab host up, whatever an earlier test paused or stopped (these tests only plan: nothing to apply). */
+    @BeforeEach
+    void everyHostUp() {
+        lab.hostsUp();
     }
 
     /** A lab directory with the pinned known_hosts (and ssh_config) but no private key in it. */
     static Path keylessDir() throws IOException {
         Path dir = Files.createDirectories(lab.dir().resolve("keyless"));
-        Files.copy(lab.lab().ssh().knownHosts(), dir.resolve("known_hosts"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(lab.lab().ssh().knownHosts(), dir.resolve("known_hosts"), StandardCopyOption.REPLACE_EXISTING);
         return dir;
     }
 
     @Test
-    @Order(1)
     void aKeyHeldOnlyBySshAgentLogsIn() throws Exception {
         Path dir = keylessDir();
-        Path lab_yml = Path.of(Cli.inventory("lab.yml"));
-        Cli.Result without = infra(lab_yml, dir.toString(), "plan");
+        Cli.Result without = lab.infraOn(lab.inventoryFile(), dir, "plan");
         assertThat(without.exitCode()).isEqualTo(1);
         assertThat(without.all()).contains("no key to log in with");
 
@@ -59,7 +50,7 @@ class SshTransportLabTest {
             String out = new String(p.getInputStream().readAllBytes());
             assertThat(p.waitFor()).as(out).isZero();
             System.setProperty("infra.ssh.auth_sock", socket.toString());
-            Cli.Result with = infra(lab_yml, dir.toString(), "plan");
+            Cli.Result with = lab.infraOn(lab.inventoryFile(), dir, "plan");
             assertThat(with.exitCode()).as(with.all()).isZero();
             assertThat(with.out()).contains("# ami-worker-2").contains("Plan: ");
         } finally {
@@ -70,26 +61,23 @@ class SshTransportLabTest {
     }
 
     @Test
-    @Order(2)
     void aHostNamedByItsSshConfigAliasIsReachedThroughItsProxyJump() throws IOException {
-        Path inventory = lab.dir().resolve("alias.yml");
-        Files.writeString(inventory, Files.readString(Path.of(Cli.inventory("lab.yml")))
+        Path inventory = lab.inventoryVariant("alias.yml", yml -> yml
                 .replace("  ami-worker-2:\n    address: ami-worker-2\n", "  ami-worker-2:\n    ssh_alias: ami-worker-2\n"));
-        Cli.Result hosts = infra(inventory, lab.dir().toString(), "hosts");
+        Cli.Result hosts = lab.infraOn(inventory, "hosts");
         assertThat(hosts.out()).contains("ssh_config alias 'ami-worker-2'");
-        Cli.Result plan = infra(inventory, lab.dir().toString(), "plan", "--limit", "ami-worker-2");
+        Cli.Result plan = lab.infraOn(inventory, "plan", "--limit", "ami-worker-2");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
         assertThat(plan.out()).contains("# ami-worker-2 (worker, ssh_config alias");
     }
 
     @Test
-    @Order(3)
     void aHungHostFailsWithinTwiceItsConnectTimeoutAndAlone() {
-        String container = lab.lab().plan().hosts().stream().filter(h -> h.name().equals("ami-live")).findFirst().orElseThrow().container();
+        String container = lab.labHost("ami-live").container();
         lab.docker().pauseContainerCmd(container).exec();
         try {
             long start = System.nanoTime();
-            Cli.Result plan = infra(Path.of(Cli.inventory("lab.yml")), lab.dir().toString(), "plan");
+            Cli.Result plan = lab.infra("plan");
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(plan.exitCode()).isEqualTo(1);
             assertThat(plan.out()).contains("Error: ami-live: no SSH answer").contains("# ami-worker-2").contains("# ami-redis-1");
@@ -101,15 +89,17 @@ class SshTransportLabTest {
     }
 
     @Test
-    @Order(4)
     void aDeadHostFailsFastAndAlone() {
-        lab.docker().stopContainerCmd(lab.lab().plan().hosts().stream().filter(h -> h.name().equals("ami-live"))
-                .findFirst().orElseThrow().container()).withTimeout(1).exec();
-        long start = System.nanoTime();
-        Cli.Result plan = infra(Path.of(Cli.inventory("lab.yml")), lab.dir().toString(), "plan");
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(plan.exitCode()).isEqualTo(1);
-        assertThat(plan.out()).contains("Error: ami-live: cannot connect").contains("# ami-worker-2").contains("# ami-redis-1");
-        System.out.println("plan with one dead host took " + millis + " ms");
+        lab.docker().stopContainerCmd(lab.labHost("ami-live").container()).withTimeout(1).exec();
+        try {
+            long start = System.nanoTime();
+            Cli.Result plan = lab.infra("plan");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(plan.exitCode()).isEqualTo(1);
+            assertThat(plan.out()).contains("Error: ami-live: cannot connect").contains("# ami-worker-2").contains("# ami-redis-1");
+            System.out.println("plan with one dead host took " + millis + " ms");
+        } finally {
+            lab.restartHost("ami-live");
+        }
     }
 }

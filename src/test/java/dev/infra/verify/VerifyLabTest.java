@@ -7,40 +7,50 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.infra.fleet.Fleet;
-import dev.infra.nats.NatsAdmin;
-import dev.infra.secrets.SecretResolver;
 import dev.infra.testing.Cli;
-import dev.infra.testing.Inventories;
 import dev.infra.testing.JobFixtures;
 import dev.infra.testing.LabExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each seed failure, caused on the lab, found by `infra verify` with the right status on the right host. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VerifyLabTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension();
 
-    static Path inventory;
+    /** The lab inventory plus one processing service that answers (nats-monitor). */
+    static final String NATS_MONITOR = "\nprocessing_services:\n  nats-monitor:\n    url: http://127.0.0.1:8222/healthz\n    timeout: 2s\n"
+            + "    check_from: ami-redis-1\n";
 
-    static Cli.Result infra(String... args) {
+    /** This test's inventory (each test writes its own file). */
+    Path inventory;
+
+    /**
+     * lab.yml with ack_wait 2s (empty job streams count as orphans once they are older than that;
+     * 5m in lab.yml) and {@code processingServices}, written afresh as {@code name}.
+     */
+    static Path verifyInventory(String name, String processingServices) {
+        return lab.inventoryVariant(name, yml -> yml.replace("ack_wait: 5m", "ack_wait: 2s") + processingServices);
+    }
+
+    /** Each test starts from that inventory applied, with no streams and no leftovers of another test. */
+    @BeforeEach
+    void converge() {
+        inventory = verifyInventory("lab-verify.yml", NATS_MONITOR);
+        lab.converge(inventory);
+    }
+
+    Cli.Result infra(String... args) {
         return lab.infraOn(inventory, args);
     }
 
-    static JsonNode verifyJson() throws Exception {
+    JsonNode verifyJson() throws Exception {
         Cli.Result r = infra("verify", "--format", "json");
         JsonNode report = new ObjectMapper().readTree(r.out());
         assertThat(r.exitCode()).as(r.all()).isEqualTo(report.path("exit_code").asInt());
@@ -57,15 +67,7 @@ class VerifyLabTest {
     }
 
     @Test
-    @Order(1)
     void aHealthyLabIsAllOk() throws Exception {
-        // The lab inventory plus two processing services: one healthy, one that accepts and never answers.
-        inventory = lab.dir().resolve("lab-verify.yml");
-        // ack_wait 2s: empty job streams count as orphans once they are older than that (5m in lab.yml).
-        Files.writeString(inventory, Files.readString(Path.of(Cli.inventory("lab.yml"))).replace("ack_wait: 5m", "ack_wait: 2s")
-                + "\nprocessing_services:\n  nats-monitor:\n    url: http://127.0.0.1:8222/healthz\n    timeout: 2s\n"
-                + "    check_from: ami-redis-1\n");
-        assertThat(infra("apply", "--yes").exitCode()).isZero();
         Cli.Result text = infra("verify");
         assertThat(text.exitCode()).as(text.out()).isZero();
         assertThat(text.out()).contains("Summary:").contains("0 WARN, 0 CRIT, 0 UNKNOWN → OK")
@@ -73,7 +75,6 @@ class VerifyLabTest {
     }
 
     @Test
-    @Order(2)
     void theJsonReportValidatesAgainstTheDocumentedSchemaAndNagiosIsOneLinePerCheck() throws Exception {
         Cli.Result json = infra("verify", "--format", "json");
         String schemaText = new String(VerifyReport.class.getResourceAsStream("/schemas/verify-1.0.schema.json").readAllBytes(),
@@ -90,11 +91,8 @@ class VerifyLabTest {
     }
 
     @Test
-    @Order(3)
     void aWorkerContainerWithoutNatsUrlIsCritOnThatHost() throws Exception {
-        lab.sh("ami-worker-2", "cd ~/ami-platform && cp .envs/.production/.django /tmp/keep && sed -i '/^NATS_URL=/d' .envs/.production/.django"
-                + " && docker-compose -p ami-platform -f docker-compose.worker.yml up -d --force-recreate celeryworker"
-                + " && cp /tmp/keep .envs/.production/.django");
+        lab.recreateWithoutNatsUrl("ami-worker-2", "celeryworker");
         JsonNode report = verifyJson();
         JsonNode env = check(report, "ami-worker-2", "env");
         assertThat(env.path("status").asText()).isEqualTo("CRIT");
@@ -106,7 +104,6 @@ class VerifyLabTest {
     }
 
     @Test
-    @Order(4)
     void aWorkerHostCutOffFromNatsIsCritOnThatHost() throws Exception {
         lab.sh("ami-worker-2", "iptables -I OUTPUT -d " + lab.natsIp() + " -j DROP");
         try {
@@ -124,14 +121,12 @@ class VerifyLabTest {
     }
 
     @Test
-    @Order(5)
     void ninetyFiveStaleStreamsAreAWarningWithTheirCount() throws Exception {
-        try (Fleet f = fleet(); NatsAdmin admin = new NatsAdmin(f.remote(lab.inventory().hosts().get("ami-redis-1")),
-                lab.inventory(), f.secrets(), Duration.ofSeconds(5))) {
+        lab.jetStream(jsm -> {
             for (int i = 0; i < 95; i++) {
-                JobFixtures.createJob(admin.management(), String.valueOf(1000 + i), 2, Duration.ofSeconds(30));
+                JobFixtures.createJob(jsm, String.valueOf(1000 + i), 2, Duration.ofSeconds(30));
             }
-        }
+        });
         Thread.sleep(3000);
         JsonNode streams = check(verifyJson(), "ami-redis-1", "streams");
         assertThat(streams.path("status").asText()).isEqualTo("WARN");
@@ -139,16 +134,10 @@ class VerifyLabTest {
     }
 
     @Test
-    @Order(6)
     void aJobWhoseMessagesExhaustedMaxDeliverIsCritNamingStreamConsumerAndCount() throws Exception {
-        String ip = lab.natsIp();
-        for (String host : List.of("ami-worker-2", "ami-live")) {
-            lab.sh(host, "cd ~/ami-platform && docker-compose -p ami-platform -f $(ls docker-compose.*.yml) stop");
-        }
-        lab.sh("ami-worker-2", "docker run --rm --add-host nats:" + ip + " -e NATS_URL=nats://nats:4222 infra-lab/worker:latest "
-                + "enqueue --job 2300 --tasks 3 --max-deliver 2 --ack-wait 30s");
-        lab.sh("ami-worker-2", "docker run -d --name failing --add-host nats:" + ip + " -e NATS_URL=nats://nats:4222 "
-                + "-e LAB_FAIL_TASKS=2 infra-lab/worker:latest");
+        lab.workers("stop");
+        lab.standin("ami-worker-2", "enqueue --job 2300 --tasks 3 --max-deliver 2 --ack-wait 30s");
+        lab.failingWorker("ami-worker-2", "failing", "2");
         try {
             JsonNode consumers = null;
             for (int i = 0; i < 30; i++) {
@@ -167,48 +156,44 @@ class VerifyLabTest {
     }
 
     @Test
-    @Order(7)
     void aProcessingEndpointThatNeverAnswersIsCritAfterItsTimeoutWhileTheRestCompletes() throws Exception {
-        lab.sh("ami-live", "nohup python3 -c \"import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);"
-                + " s.bind(('127.0.0.1', 9999)); s.listen(5); c=[s.accept() for _ in range(5)]; time.sleep(3600)\" >/dev/null 2>&1 &");
-        Files.writeString(inventory, Files.readString(inventory)
-                + "  hung-detector:\n    url: http://127.0.0.1:9999/readyz\n    timeout: 3s\n    check_from: ami-live\n");
-        long start = System.nanoTime();
-        JsonNode report = verifyJson();
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        JsonNode hung = check(report, "ami-live", "processing:hung-detector");
-        assertThat(hung.path("status").asText()).isEqualTo("CRIT");
-        assertThat(hung.path("message").asText()).contains("did not answer within 3 s");
-        assertThat(check(report, "ami-redis-1", "processing:nats-monitor").path("status").asText()).isEqualTo("OK");
-        assertThat(millis).as("within the endpoint's timeout plus slack").isLessThan(3000 + 6000);
-        System.out.println("verify with a hung endpoint (3 s timeout) took " + millis + " ms");
+        // An endpoint that accepts and never answers, beside the healthy one.
+        String pid = lab.sh("ami-live", "nohup python3 -c \"import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);"
+                + " s.bind(('127.0.0.1', 9999)); s.listen(5); c=[s.accept() for _ in range(5)]; time.sleep(3600)\" >/dev/null 2>&1 & echo $!").strip();
+        try {
+            inventory = verifyInventory("lab-verify-hung.yml", NATS_MONITOR
+                    + "  hung-detector:\n    url: http://127.0.0.1:9999/readyz\n    timeout: 3s\n    check_from: ami-live\n");
+            long start = System.nanoTime();
+            JsonNode report = verifyJson();
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            JsonNode hung = check(report, "ami-live", "processing:hung-detector");
+            assertThat(hung.path("status").asText()).isEqualTo("CRIT");
+            assertThat(hung.path("message").asText()).contains("did not answer within 3 s");
+            assertThat(check(report, "ami-redis-1", "processing:nats-monitor").path("status").asText()).isEqualTo("OK");
+            assertThat(millis).as("within the endpoint's timeout plus slack").isLessThan(3000 + 6000);
+            System.out.println("verify with a hung endpoint (3 s timeout) took " + millis + " ms");
+        } finally {
+            lab.sh("ami-live", "kill " + pid);
+        }
     }
 
     @Test
-    @Order(8)
     void jetStreamInTmpIsCritOnTheNatsHost() throws Exception {
         lab.put("ami-redis-1", "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
                 + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n");
-        lab.sh("ami-redis-1", "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 1");
+        lab.compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate && sleep 1");
         JsonNode js = check(verifyJson(), "ami-redis-1", "jetstream");
         assertThat(js.path("status").asText()).isEqualTo("CRIT");
         assertThat(js.path("message").asText()).contains("/tmp/nats/jetstream");
     }
 
     @Test
-    @Order(9)
     void theNatsContainerStoppedIsCrit() throws Exception {
-        lab.sh("ami-redis-1", "cd ~/nats && docker-compose -p nats -f docker-compose.yml stop");
+        lab.compose("ami-redis-1", "~/nats", "docker-compose.yml", "stop");
         JsonNode report = verifyJson();
         assertThat(check(report, "ami-redis-1", "service:nats").path("status").asText()).isEqualTo("CRIT");
         assertThat(check(report, "ami-redis-1", "service:nats").path("message").asText()).contains("0 of 1 running");
         assertThat(check(report, "ami-redis-1", "jetstream").path("status").asText()).isEqualTo("CRIT");
         assertThat(report.path("exit_code").asInt()).isEqualTo(2);
-    }
-
-    static Fleet fleet() {
-        var inv = lab.inventory();
-        return new Fleet(inv, Inventories.renderer(), new SecretResolver(Map.of(), inv.file().toAbsolutePath().getParent(),
-                Path.of("/nonexistent")), 4);
     }
 }
