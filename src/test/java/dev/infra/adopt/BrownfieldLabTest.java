@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.fleet.Fleet;
 import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
-import dev.infra.secrets.SecretResolver;
 import dev.infra.testing.Cli;
-import dev.infra.testing.Inventories;
 import dev.infra.testing.LabExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,14 +95,8 @@ class BrownfieldLabTest {
         lab.sh(host, "cd ~/ami-platform && docker-compose -f " + composeFile + " --env-file .envs/.production/.compose up -d --build 2>&1");
     }
 
-    static Fleet fleet() {
-        var inv = lab.inventory();
-        return new Fleet(inv, Inventories.renderer(), new SecretResolver(Map.of(), inv.file().toAbsolutePath().getParent(),
-                Path.of("/nonexistent")), 2);
-    }
-
     static JobStream job(String name) throws Exception {
-        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
+        try (Fleet f = lab.fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
             return admin.streams().stream().filter(s -> s.name().equals(name)).findFirst()
                     .orElseThrow(() -> new AssertionError("no stream " + name));
         }
@@ -119,7 +110,7 @@ class BrownfieldLabTest {
     @Test
     void theFirstApplyMakesOnlyTheIntendedFixesAndKeepsTheCheckoutsClean() throws Exception {
         // The state production is in: infra never ran here.
-        assertThat(lab.infra("apply", "--yes").exitCode()).isZero();
+        lab.converge();
         for (String host : List.of(APP, WORKER)) {
             lab.sh(host, "cd ~/ami-platform && docker-compose -p ami-platform -f $(ls docker-compose.*.yml) down 2>&1; rm -rf ~/ami-platform ~/.infra");
         }
@@ -130,8 +121,7 @@ class BrownfieldLabTest {
         checkout(WORKER);
         deploy(APP, "docker-compose.production.yml", true);
         deploy(WORKER, "docker-compose.worker.yml", false);
-        lab.sh(WORKER, "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
-                + "infra-lab/worker:latest enqueue --job 9300 --tasks 4");
+        lab.standin(WORKER, "enqueue --job 9300 --tasks 4");
         assertThat(env(WORKER, "ami-platform_celeryworker_1", "NATS_URL")).isEmpty();
         String appContainers = lab.sh(APP, "docker ps -aq --no-trunc | sort");
         JobStream jobBefore = job("job_9300");

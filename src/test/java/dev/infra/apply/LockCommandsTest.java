@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.testing.LocalSh;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +14,7 @@ class LockCommandsTest {
     Path home;
 
     LocalSh.Result run(String script) {
-        return LocalSh.run(script, "", Map.of("HOME", home.toString()));
+        return LocalSh.inHome(home, script);
     }
 
     @Test

@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.fleet.Fleet;
 import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
-import dev.infra.secrets.SecretResolver;
 import dev.infra.testing.Cli;
-import dev.infra.testing.Inventories;
 import dev.infra.testing.LabExtension;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,29 +28,17 @@ class NatsAdoptionLabTest {
 
     static final String NATS = "ami-redis-1";
 
-    static Fleet fleet() {
-        var inv = lab.inventory();
-        return new Fleet(inv, Inventories.renderer(), new SecretResolver(Map.of(), inv.file().toAbsolutePath().getParent(),
-                Path.of("/nonexistent")), 2);
-    }
-
     static JobStream job(String name) throws Exception {
-        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
+        try (Fleet f = lab.fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
             return admin.streams().stream().filter(s -> s.name().equals(name)).findFirst()
                     .orElseThrow(() -> new AssertionError("no stream " + name));
         }
     }
 
-    static void workers(String verb) {
-        lab.sh("ami-worker-2", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.worker.yml " + verb);
-        lab.sh("ami-live", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.production.yml " + verb);
-    }
-
-    /** No hand-started NATS left by another test; then the fleet as the inventory says. */
+    /** No hand-started NATS left by another test (a compose project converge keeps); then the lab's baseline. */
     static void converge() {
         lab.sh(NATS, "ids=$(docker ps -aq --filter label=com.docker.compose.project=nats-hand); [ -z \"$ids\" ] || docker rm -f $ids");
-        Cli.Result apply = lab.infra("apply", "--yes");
-        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        lab.converge();
     }
 
     @Test
@@ -83,7 +67,7 @@ class NatsAdoptionLabTest {
     @Test
     void anInFlightJobSurvivesMovingJetStreamOffTmp() throws Exception {
         converge();
-        workers("stop");
+        lab.workers("stop");
         // Production's state: a hand-managed compose file, JetStream in the container's /tmp.
         lab.put(NATS, "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
                 + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
@@ -91,9 +75,8 @@ class NatsAdoptionLabTest {
         assertThat(lab.sh(NATS, "curl -s http://127.0.0.1:8222/jsz")).contains("/tmp/nats/jetstream");
 
         // A job in flight, created as the app creates it: 5 tasks, 3 handed out, 2 of them acknowledged.
-        lab.sh("ami-worker-2", "docker run --rm --add-host nats:" + lab.natsIp() + " -e NATS_URL=nats://nats:4222 "
-                + "infra-lab/worker:latest enqueue --job 9100 --tasks 5");
-        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
+        lab.standin("ami-worker-2", "enqueue --job 9100 --tasks 5");
+        try (Fleet f = lab.fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
             JetStreamSubscription sub = admin.connection().jetStream()
                     .subscribe("job.9100.tasks", PullSubscribeOptions.bind("job_9100", "job-9100-consumer"));
             List<Message> tasks = sub.fetch(3, Duration.ofSeconds(5));
@@ -125,7 +108,7 @@ class NatsAdoptionLabTest {
         lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
         assertSameJob(before);
         assertThat(lab.infra("plan", "--detailed-exitcode", "--limit", NATS).exitCode()).isZero();
-        workers("start");
+        lab.workers("start");
     }
 
     static void assertSameJob(JobStream before) throws Exception {

@@ -43,7 +43,7 @@ class NatsEndpointsLabTest {
 
     @Test
     void theProbeAndVerifyAddressEveryDeclaredNatsServer() throws Exception {
-        assertThat(lab.infra("apply", "--yes").exitCode()).isZero();
+        lab.converge();
         Path file = threeServers();
         String prefix = lab.natsIp().substring(0, lab.natsIp().lastIndexOf('.'));
         Map<String, String> vars = new LinkedHashMap<>();

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.fleet.Fleet;
-import dev.infra.secrets.SecretResolver;
 import dev.infra.testing.Cli;
-import dev.infra.testing.Inventories;
 import dev.infra.testing.JobFixtures;
 import dev.infra.testing.LabExtension;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,26 +36,12 @@ class StaleAgreementLabTest {
         return file;
     }
 
-    static void workers(String verb) {
-        lab.sh("ami-worker-2", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.worker.yml " + verb);
-        lab.sh("ami-live", "cd ~/ami-platform && docker-compose -p ami-platform -f docker-compose.production.yml " + verb);
-    }
-
-    static Fleet fleet() {
-        var inv = lab.inventory();
-        return new Fleet(inv, Inventories.renderer(), new SecretResolver(Map.of(), inv.file().toAbsolutePath().getParent(),
-                Path.of("/nonexistent")), 2);
-    }
-
     @Test
     void theThreeViewsOfStaleNameTheSameStreams() throws Exception {
-        assertThat(lab.infra("apply", "--yes").exitCode()).isZero();
-        workers("stop");   // nothing may consume (and so touch) the test's streams
+        lab.converge();
+        lab.workers("stop");   // nothing may consume (and so touch) the test's streams
         Path inv = inventory();
-        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(5))) {
-            for (JobStream s : admin.streams()) {
-                admin.deleteJob(s.name(), s.jobId());
-            }
+        try (Fleet f = lab.fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(5))) {
             var jsm = admin.management();
             var js = admin.connection().jetStream();
             Instant t0 = Instant.now();
@@ -102,6 +85,6 @@ class StaleAgreementLabTest {
         assertThat(fromVerify).as(check.toString()).isEqualTo(fromStreams);
         assertThat(check.path("status").asText()).isEqualTo("WARN");
         assertThat(prune.out()).contains("Dry run: nothing was deleted");
-        workers("start");
+        lab.workers("start");
     }
 }

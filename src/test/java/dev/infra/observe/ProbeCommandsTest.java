@@ -6,9 +6,9 @@ import dev.infra.onboard.Prerequisites;
 import dev.infra.testing.LocalSh;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +18,7 @@ class ProbeCommandsTest {
     Path home;
 
     LocalSh.Result run(String script) {
-        return LocalSh.run(script, "", Map.of("HOME", home.toString()));
+        return LocalSh.inHome(home, script);
     }
 
     @Test

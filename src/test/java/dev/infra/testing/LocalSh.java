@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,11 @@ public final class LocalSh {
 
     public static Result run(String script) {
         return run(script, "", Map.of());
+    }
+
+    /** Runs {@code script} as a host would, with {@code home} as the SSH user's home ($HOME, where ~/ paths land). */
+    public static Result inHome(Path home, String script) {
+        return run(script, "", Map.of("HOME", home.toString()));
     }
 
     /** Runs {@code script} with {@code stdin} on its standard input and {@code env} added to this process's environment. */
