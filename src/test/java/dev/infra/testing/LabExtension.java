@@ -8,13 +8,13 @@ import dev.infra.inventory.Deployment;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.InventoryLoader;
-import dev.infra.inventory.Role;
 import dev.infra.lab.Lab;
 import dev.infra.lab.LabDocker;
 import dev.infra.lab.LabImages;
 import dev.infra.lab.LabPlan;
 import dev.infra.lab.OpenSsh;
 import dev.infra.nats.NatsAdmin;
+import dev.infra.render.Duties;
 import dev.infra.render.HostState;
 import dev.infra.secrets.SecretResolver;
 import io.nats.client.JetStreamManagement;
@@ -283,8 +283,13 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         throw new AssertionError(String.join(" ", command) + " never succeeded on " + h.name() + ": " + (last == null ? "" : last.output()));
     }
 
+    /** What each lab host is for, as infra decides it from the roles. */
+    private Duties.Fleet duties() {
+        return Duties.assign(inventory);
+    }
+
     private String bastion() {
-        return inventory.hostsWith(Role.BASTION).get(0).name();
+        return duties().lockHost();
     }
 
     /** The inventory's hosts that run a Docker engine (all but the bastion). */
@@ -307,7 +312,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
 
     /** Runs {@code work} on the lab's JetStream, reached as infra reaches it (SSH forward to the NATS host). */
     public void jetStream(JetStreamWork work) {
-        Host nats = inventory.hostsWith(Role.NATS).get(0);
+        Host nats = inventory.hosts().get(duties().natsServers().get(0).host());
         try (Fleet f = fleet(); NatsAdmin admin = new NatsAdmin(f.remote(nats), inventory, f.secrets(), Duration.ofSeconds(5))) {
             work.accept(admin.management());
         } catch (Exception e) {
@@ -372,12 +377,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
 
     /** Runs `docker-compose {@code args}` for the app's compose project on every app and worker host (e.g. "stop"). */
     public void workers(String args) {
-        for (Role role : List.of(Role.WORKER, Role.APP)) {
-            Deployment d = inventory.deployment(role).orElseThrow();
-            for (Host h : inventory.hostsWith(role)) {
-                compose(h.name(), d.deployDir(), d.composeFile(), args);
-            }
-        }
+        duties().hosts().forEach((host, d) -> d.deployments().forEach(dep -> compose(host, dep.deployDir(), dep.composeFile(), args)));
     }
 
     /**
@@ -386,8 +386,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
      * as production had it in job 2226.
      */
     public void recreateWithoutNatsUrl(String host, String services) {
-        Host h = inventory.hosts().get(host);
-        Deployment d = inventory.deployment(h.has(Role.WORKER) ? Role.WORKER : Role.APP).orElseThrow();
+        Deployment d = duties().of(host).deployments().get(0);
         String env = d.managedEnvFile();
         sh(host, "cd " + d.deployDir() + " && cp " + env + " /tmp/env.keep && sed -i '/^NATS_URL=/d' " + env
                 + " && " + composeCommand(d.deployDir(), d.composeFile(), "up -d --force-recreate " + services) + " && cp /tmp/env.keep " + env);
