@@ -48,6 +48,11 @@ public final class Observer {
                     .append("ids=$(docker ps -aq --filter label=com.docker.compose.project=").append(Shell.quote(p.name()))
                     .append(" 2>/dev/null); if [ -n \"$ids\" ]; then docker inspect $ids; else echo '[]'; fi\n");
         }
+        for (ComposeProject p : desired.projects()) {
+            if (p.appOwned()) {
+                s.append("printf '@@HASHES %s\\n' ").append(Shell.quote(p.name())).append("; ").append(ProbeCommands.configHashes(p)).append('\n');
+            }
+        }
         s.append("printf '@@RUNNING\\n'; docker ps --format ")
                 .append(Shell.quote("{{.Names}}|{{.Label \"com.docker.compose.project\"}}|{{.Label \"com.docker.compose.project.working_dir\"}}|{{.Ports}}"))
                 .append(" 2>/dev/null\n");
@@ -60,6 +65,8 @@ public final class Observer {
         List<ObservedContainer> containers = new ArrayList<>();
         Set<String> pending = new LinkedHashSet<>();
         List<PortConflicts.Running> running = new ArrayList<>();
+        Map<String, Map<String, String>> hashes = new LinkedHashMap<>();
+        String hashProject = "";
         String compose = "none";
         String section = "";
         String currentFile = null;
@@ -82,6 +89,9 @@ public final class Observer {
                 } else if (line.startsWith("@@CONTAINERS ")) {
                     section = "containers";
                     project = line.substring(13);
+                } else if (line.startsWith("@@HASHES ")) {
+                    section = "hashes";
+                    hashProject = line.substring(9);
                 } else if (line.equals("@@RUNNING")) {
                     section = "running";
                 } else if (line.equals("@@PENDING")) {
@@ -103,6 +113,12 @@ public final class Observer {
                     }
                 }
                 case "containers" -> json.append(line).append('\n');
+                case "hashes" -> {
+                    String[] kv = line.strip().split("\\s+");
+                    if (kv.length == 2) {
+                        hashes.computeIfAbsent(hashProject, k -> new LinkedHashMap<>()).put(kv[0], kv[1]);
+                    }
+                }
                 case "running" -> {
                     if (!line.isBlank()) {
                         running.add(PortConflicts.Running.parse(line.strip()));
@@ -119,7 +135,7 @@ public final class Observer {
         if (!"end".equals(section)) {
             throw new IllegalStateException("the host's report ended early (section " + section + ")");
         }
-        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running));
+        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running), hashes);
     }
 
     private static List<ObservedContainer> containers(String project, String json) {
@@ -150,7 +166,8 @@ public final class Observer {
                         state.path("Status").asText(""),
                         state.path("Health").path("Status").asText(""),
                         c.path("RestartCount").asInt(0),
-                        env, List.copyOf(mounts), c.path("Config").path("Image").asText("")));
+                        env, List.copyOf(mounts), c.path("Config").path("Image").asText(""),
+                        labels.path("com.docker.compose.config-hash").asText("")));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read docker inspect output for project " + project + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.infra.observe;
 
+import dev.infra.render.ComposeProject;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.Shell;
 import java.time.Duration;
@@ -20,6 +21,17 @@ public final class ProbeCommands {
     public static final int CURL_TIMED_OUT = 28;
 
     private ProbeCommands() {}
+
+    /**
+     * "SERVICE HASH" lines: the configuration hash compose gives each service of {@code p} now (the
+     * value it labels containers with), with whichever compose the host has.
+     */
+    public static String configHashes(ComposeProject p) {
+        String files = " -p " + Shell.quote(p.name()) + " -f " + Shell.quote(p.composeFile())
+                + p.composeEnvFile().map(e -> " --env-file " + Shell.quote(e)).orElse("");
+        return "(cd " + Shell.path(p.dir()) + " 2>/dev/null && case $(" + COMPOSE_FLAVOUR + ") in "
+                + "v2) docker compose" + files + " config --hash '*' ;; v1) docker-compose" + files + " config --hash '*' ;; esac) 2>/dev/null";
+    }
 
     /** Logs in and does nothing: the connection and the login shell work. */
     public static RemoteCommand connection() {

@@ -15,11 +15,15 @@ public record Plan(String formatVersion, String inventory, String createdAt, Lis
                    Map<String, String> fingerprints) {
     public static final String FORMAT_VERSION = "1.0";
 
+    /**
+     * @param notes what infra saw but does not change: the app's own changes (its compose file edited
+     *              or pulled since its containers were made); they never count as changes
+     */
     public record HostPlan(String host, List<String> roles, String reach, List<FileChange> files,
-                           List<ServiceChange> services, Optional<String> error, Optional<StoreMove> storeMove) {
+                           List<ServiceChange> services, Optional<String> error, Optional<StoreMove> storeMove, List<String> notes) {
         public HostPlan(String host, List<String> roles, String reach, List<FileChange> files, List<ServiceChange> services,
                         Optional<String> error) {
-            this(host, roles, reach, files, services, error, Optional.empty());
+            this(host, roles, reach, files, services, error, Optional.empty(), List.of());
         }
 
         public boolean hasChanges() {

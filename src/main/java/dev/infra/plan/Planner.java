@@ -73,7 +73,7 @@ public final class Planner {
             }
         }
         return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(),
-                reach, List.copyOf(files), List.copyOf(services), Optional.empty(), move);
+                reach, List.copyOf(files), List.copyOf(services), Optional.empty(), move, appChanges(desired, observed, services));
     }
 
     static Optional<FileChange> fileChange(String path, String desired, Optional<String> observed, SecretValues secrets) {
@@ -168,6 +168,31 @@ public final class Planner {
             out.add(new ServiceChange(p.name(), s.name(), action, reason, detail));
         }
         return out;
+    }
+
+    /**
+     * The app's own changes, seen but not infra's to make: a service of an app-owned compose project
+     * whose running containers were created from another configuration than compose computes now (its
+     * file was edited or pulled since), unless this plan recreates it anyway.
+     */
+    static List<String> appChanges(HostState desired, ObservedHost observed, List<ServiceChange> planned) {
+        List<String> notes = new ArrayList<>();
+        for (ComposeProject p : desired.projects()) {
+            if (!p.appOwned()) {
+                continue;
+            }
+            for (ComposeProject.Service s : p.running()) {
+                boolean recreated = planned.stream().anyMatch(c -> c.project().equals(p.name()) && c.service().equals(s.name()));
+                Optional<String> now = observed.configHash(p.name(), s.name());
+                boolean differs = now.isPresent() && observed.containers(p.name(), s.name()).stream()
+                        .anyMatch(c -> c.running() && !c.configHash().isEmpty() && !c.configHash().equals(now.get()));
+                if (differs && !recreated) {
+                    notes.add(p.name() + "/" + s.name() + ": the app's " + p.composeFile() + " (or what it interpolates) changed since its"
+                            + " containers were created — the app's own change, left to its deploy (`up -d`)");
+                }
+            }
+        }
+        return notes;
     }
 
     /**

@@ -14,6 +14,7 @@ public final class DriftView {
     }
 
     public void render(Plan plan, PrintWriter out) {
+        PlanTextView.notes(plan, style, out);
         int drifted = 0;
         for (Plan.HostPlan h : plan.hosts()) {
             if (h.error().isPresent()) {

@@ -82,6 +82,10 @@ public final class PlanJson {
             } else {
                 n.putNull("store_move");
             }
+            h.notes().forEach(n.putArray("notes")::add);
+            if (h.notes().isEmpty()) {
+                n.putArray("notes");
+            }
             ArrayNode services = n.putArray("services");
             for (ServiceChange sc : h.services()) {
                 ObjectNode sn = services.addObject();
@@ -143,8 +147,10 @@ public final class PlanJson {
                     throw new IllegalArgumentException("the plan's store_move is unreadable: " + e.getMessage(), e);
                 }
             }
+            List<String> notes = new ArrayList<>();
+            n.path("notes").forEach(x -> notes.add(x.asText()));
             hosts.add(new HostPlan(n.path("host").asText(), roles, n.path("reach").asText(), files, services,
-                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText()), move));
+                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText()), move, notes));
         }
         Map<String, String> fingerprints = new TreeMap<>();
         root.path("fingerprints").fields().forEachRemaining(e -> fingerprints.put(e.getKey(), e.getValue().asText()));

@@ -22,6 +22,7 @@ public final class PlanTextView {
 
     public void render(Plan plan, PrintWriter out) {
         Plan.Summary summary = plan.summary();
+        notes(plan, style, out);
         for (HostPlan h : plan.hosts()) {
             h.error().ifPresent(e -> out.println(style.red("Error: ") + e));
         }
@@ -88,6 +89,13 @@ public final class PlanTextView {
         out.println(style.bold("Plan: ") + summary.add() + " to add, " + summary.change() + " to change, "
                 + summary.remove() + " to remove.");
         out.flush();
+    }
+
+    /** The app's own changes infra saw and leaves alone: never part of the plan's count. */
+    static void notes(Plan plan, Style style, PrintWriter out) {
+        for (HostPlan h : plan.hosts()) {
+            h.notes().forEach(n -> out.println(style.cyan("Note: ") + h.host() + ": " + n));
+        }
     }
 
     /** What a recreate of NATS puts at stake, read from the server, and how apply keeps it. */

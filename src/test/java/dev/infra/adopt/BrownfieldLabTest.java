@@ -168,6 +168,18 @@ class BrownfieldLabTest {
         }
         Cli.Result again = lab.infraOn(inventory, "plan", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.all()).isZero();
-        assertThat(again.out()).contains("No changes.");
+        assertThat(again.out()).contains("No changes.").doesNotContain("Note:");
+
+        // The app changes its own compose file and pulls it without redeploying: the app's change, not infra drift.
+        lab.sh(WORKER, "set -e; cd /srv/antenna-src && sed -i 's/CELERY_QUEUES: \"ml_results\"/CELERY_QUEUES: \"ml_results,jobs\"/'"
+                + " docker-compose.worker.yml && " + GIT + " commit -qam v3 && git push -q /srv/antenna.git main"
+                + " && cd ~/ami-platform && git pull -q --ff-only");
+        Cli.Result pulled = lab.infraOn(inventory, "plan", "--detailed-exitcode", "--no-color");
+        assertThat(pulled.exitCode()).as(pulled.all()).isZero();
+        assertThat(pulled.out()).contains("Note: " + WORKER + ": ami-platform/celeryworker_ml: the app's docker-compose.worker.yml")
+                .contains("No changes.").doesNotContain("celeryworker_jobs:");
+        Cli.Result drift = lab.infraOn(inventory, "drift", "--no-color");
+        assertThat(drift.exitCode()).as(drift.all()).isZero();
+        assertThat(drift.out()).contains("Note: " + WORKER).contains("OK no drift");
     }
 }

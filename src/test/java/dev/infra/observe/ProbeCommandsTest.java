@@ -3,12 +3,14 @@ package dev.infra.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.onboard.Prerequisites;
+import dev.infra.render.ComposeProject;
 import dev.infra.testing.LocalSh;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +63,29 @@ class ProbeCommandsTest {
         run(script);
         assertThat(home.resolve("pwned")).doesNotExist();
         assertThat(Path.of("pwned2")).doesNotExist();
+    }
+
+    @Test
+    void configHashesAreComposesOwnAndFollowWhatTheFileInterpolatesAndItsEnvFiles() throws Exception {
+        Path app = home.resolve("ami-platform");
+        Path fixture = Path.of(System.getProperty("infra.repo", ".")).resolve("src/test/resources/brownfield/ami-platform");
+        try (var files = Files.walk(fixture)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.createDirectories(app.resolve(fixture.relativize(f)).getParent());
+                Files.copy(f, app.resolve(fixture.relativize(f)));
+            }
+        }
+        Path envs = Files.createDirectories(app.resolve(".envs/.production"));
+        Files.writeString(envs.resolve(".django"), "DJANGO_SECRET_KEY=x\n");
+        Files.writeString(envs.resolve(".postgres"), "POSTGRES_USER=u\n");
+        Files.writeString(envs.resolve(".compose"), "DATABASE_IP=10.0.0.2\nRABBITMQ_IP=10.0.0.3\nREDIS_IP=10.0.0.4\nNATS_IP=10.0.0.5\n");
+        ComposeProject p = new ComposeProject("ami-platform", "~/ami-platform", "docker-compose.worker.yml", List.of(), List.of(),
+                List.of(), false, Map.of(), List.of(), true, Optional.of(".envs/.production/.compose"));
+        String before = run(ProbeCommands.configHashes(p)).output();
+        assertThat(before.lines().map(l -> l.split(" ")[0]).toList())
+                .containsExactly("django", "celeryworker", "celeryworker_jobs", "celeryworker_ml");
+        Files.writeString(envs.resolve(".django"), "DJANGO_SECRET_KEY=x\nNATS_URL=nats://nats:4222\n");
+        assertThat(run(ProbeCommands.configHashes(p)).output()).as("an env file's content is part of the hash").isNotEqualTo(before);
     }
 
     @Test

@@ -221,13 +221,33 @@ class PlannerTest {
     @Test
     void aComposeChangeOfTheImageSaysSo() {
         List<ObservedContainer> old = healthyWorkers(URL).stream().map(c -> new ObservedContainer(c.project(), c.service(), c.name(),
-                c.state(), c.health(), 0, c.env(), List.of(), "insectai/ami_backend:0")).toList();
+                c.state(), c.health(), 0, c.env(), List.of(), "insectai/ami_backend:0", "")).toList();
         Plan.HostPlan p = plan(worker("image: 1\n", URL), observed(Map.of(COMPOSE, "image: 0\n", ENV, "NATS_URL=nats://nats:4222\n"),
                 old, Set.of()));
         assertThat(p.services()).hasSize(2).allSatisfy(s -> {
             assertThat(s.reason()).isEqualTo(Reason.IMAGE_CHANGED);
             assertThat(s.detail()).isEqualTo("compose file changed: image insectai/ami_backend:0 -> insectai/ami_backend:1");
         });
+    }
+
+    @Test
+    void anAppOwnedProjectWhoseOwnFileChangedIsANoteNotAChange() {
+        ComposeProject app = new ComposeProject("ami-platform", "~/ami-platform", "docker-compose.worker.yml",
+                List.of(new ComposeProject.Service("celeryworker", 1, IMAGE)), List.of(ENV), List.of(), false, URL, List.of(), true,
+                Optional.of(".envs/.production/.compose"));
+        HostState desired = new HostState(WORKER, List.of(), List.of(new ManagedEnv(ENV, new LinkedHashMap<>(URL), "")), List.of(app),
+                NO_DUTIES);
+        ObservedContainer running = new ObservedContainer("ami-platform", "celeryworker", "ami-platform_celeryworker_1", "running", "",
+                0, URL, List.of(), IMAGE, "hash-then");
+        ObservedHost pulled = new ObservedHost("w1", Map.of(ENV, Optional.of("NATS_URL=nats://nats:4222\n")), "v1", List.of(running),
+                Set.of(), List.of(), Map.of("ami-platform", Map.of("celeryworker", "hash-now")));
+        Plan.HostPlan p = Planner.plan(desired, pulled, SecretValues.none(), "");
+        assertThat(p.hasChanges()).isFalse();
+        assertThat(p.notes()).singleElement().satisfies(n -> assertThat(n).startsWith("ami-platform/celeryworker: the app's "
+                + "docker-compose.worker.yml (or what it interpolates) changed since its containers were created"));
+        ObservedHost same = new ObservedHost("w1", pulled.files(), "v1", List.of(running), Set.of(), List.of(),
+                Map.of("ami-platform", Map.of("celeryworker", "hash-then")));
+        assertThat(Planner.plan(desired, same, SecretValues.none(), "").notes()).isEmpty();
     }
 
     @Test
