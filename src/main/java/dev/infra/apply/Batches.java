@@ -16,6 +16,11 @@ public final class Batches {
         return out;
     }
 
+    /** Refuses a spec that is neither N nor P% before anything runs; the message says what to write. */
+    public static void check(String spec) {
+        size(1, spec);
+    }
+
     static int size(int total, String spec) {
         if (spec == null || spec.isBlank()) {
             return Math.max(1, total);

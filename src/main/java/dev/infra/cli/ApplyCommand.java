@@ -1,6 +1,7 @@
 package dev.infra.cli;
 
 import dev.infra.apply.Applier;
+import dev.infra.apply.Batches;
 import dev.infra.apply.FleetLock;
 import dev.infra.fleet.Fleet;
 import dev.infra.fleet.Fleet.Observation;
@@ -72,6 +73,11 @@ final class ApplyCommand implements Callable<Integer> {
                 throw new UserError("--limit differs from the saved plan's (" + savedLimit + ")");
             }
             fleet.limit = savedLimit.isEmpty() ? null : savedLimit;
+        }
+        try {
+            Batches.check(batch);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
         }
         Duration wait;
         try {

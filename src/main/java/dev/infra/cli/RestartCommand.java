@@ -1,6 +1,7 @@
 package dev.infra.cli;
 
 import dev.infra.apply.Applier;
+import dev.infra.apply.Batches;
 import dev.infra.apply.FleetLock;
 import dev.infra.fleet.Fleet;
 import dev.infra.fleet.Who;
@@ -48,6 +49,11 @@ final class RestartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            Batches.check(batch);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (Fleet f = fleet.open(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());

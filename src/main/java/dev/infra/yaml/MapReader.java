@@ -328,8 +328,26 @@ public final class MapReader {
                     "quote it if you mean the text: \"" + s.getValue() + "\"");
             return Optional.empty();
         }
-        return Optional.ofNullable(ctx.interpolate(s, fieldPath, kind));
+        String value = ctx.interpolate(s, fieldPath, kind);
+        if (value != null) {
+            int bad = value.codePoints().filter(MapReader::forbidden).findFirst().orElse(-1);
+            if (bad >= 0) {
+                ctx.error(Loc.of(s), fieldPath + " contains the control character " + String.format("U+%04X", bad) + " (" + NAMES.getOrDefault(bad,
+                        "a control character") + "): env files and compose split lines on such characters, so one value could"
+                        + " set another key on a host", "remove it: values are one line of plain text");
+                return Optional.empty();
+            }
+        }
+        return Optional.ofNullable(value);
     }
+
+    /** Carriage returns, NUL, other C0/C1 controls, NEL and the Unicode line and paragraph separators; tab and newline pass. */
+    static boolean forbidden(int c) {
+        return (c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+    }
+
+    private static final Map<Integer, String> NAMES = Map.of(0x0D, "carriage return", 0x00, "NUL", 0x85, "next line, NEL",
+            0x2028, "line separator", 0x2029, "paragraph separator", 0x1B, "escape");
 
     private int integer(ScalarNode s, String fieldPath, int dflt, int min, int max) {
         String raw = s.getValue();

@@ -3,6 +3,7 @@ package dev.infra.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.testing.Cli;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -22,6 +23,21 @@ class CommandLineTest {
         Cli.Result top = Cli.run("--help");
         assertThat(top.exitCode()).isZero();
         assertThat(top.out()).contains("validate", "hosts", "render", "Exit codes");
+    }
+
+    @Test
+    void aBadBatchIsRefusedBeforeAnyHostIsContacted() {
+        // The lab inventory with its bastion on a closed loopback port: had infra tried to connect, it would say so.
+        for (List<String> command : List.of(List.of("apply", "--yes"), List.of("restart"))) {
+            List<String> args = new ArrayList<>(List.of("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates(),
+                    "--var", "bastion_port=9"));
+            args.addAll(command);
+            args.addAll(List.of("--batch", "abc"));
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+            assertThat(r.err()).contains("--batch must be a number of hosts (2) or a percentage (25%), not 'abc'")
+                    .doesNotContain("internal error").doesNotContain("onnect");
+        }
     }
 
     @Test
