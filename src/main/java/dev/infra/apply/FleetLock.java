@@ -36,11 +36,19 @@ public final class FleetLock {
      */
     public static <T> T holding(Fleet fleet, String who, String what, Duration wait, Supplier<T> action) {
         FleetLock lock = of(fleet);
-        lock.acquire(info(who, what), wait);
+        String mine = lock.acquire(info(who, what), wait);
+        // Ctrl-C or a SIGTERM ends the JVM through its shutdown hooks: the lock goes with the run.
+        Thread onSignal = new Thread(() -> lock.release(mine), "release-fleet-lock");
+        Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             return action.get();
         } finally {
-            lock.release();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+                lock.release(mine);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook releases it
+            }
         }
     }
 
@@ -91,8 +99,18 @@ public final class FleetLock {
         return r.stdout().isBlank() ? Optional.empty() : Optional.of(r.stdout().strip());
     }
 
-    public void release() {
-        remote.run(LockCommands.release(), TIMEOUT);
+    /** Releases the lock if it still holds {@code infoJson} (ours); someone else's lock stays. */
+    public void release(String infoJson) {
+        try {
+            remote.run(LockCommands.release(infoJson), TIMEOUT);
+        } catch (RuntimeException e) {
+            // the host may be gone; `infra lock status` shows a lock left behind
+        }
+    }
+
+    /** Removes the lock whoever holds it: `infra lock release`, for a run that is gone. */
+    public void breakLock() {
+        remote.run(LockCommands.breakLock(), TIMEOUT);
     }
 
     /** The lock is taken by someone else. */

@@ -54,7 +54,7 @@ final class LockCommand implements Runnable {
             try (Fleet f = lock.fleet()) {
                 FleetLock l = FleetLock.of(f);
                 String was = l.status().orElse(null);
-                l.release();
+                l.breakLock();
                 out.println(was == null ? "Not locked." : "Released the lock held by " + was);
                 return ExitCodes.OK;
             }

@@ -29,13 +29,35 @@ class LockCommandsTest {
 
     @Test
     void releaseFreesItAndReadingAFreeLockPrintsNothing() {
-        run(LockCommands.take(FleetLock.info("alice@laptop", "infra apply")).script());
-        assertThat(run(LockCommands.release().script()).exitCode()).isZero();
+        String alice = FleetLock.info("alice@laptop", "infra apply");
+        run(LockCommands.take(alice).script());
+        assertThat(run(LockCommands.release(alice).script()).exitCode()).isZero();
         assertThat(home.resolve(".infra/lock")).doesNotExist();
         LocalSh.Result free = run(LockCommands.read().script());
         assertThat(free.exitCode()).isZero();
         assertThat(free.output()).isEmpty();
         assertThat(run(LockCommands.take(FleetLock.info("bob@desk", "infra apply")).script()).output().strip())
                 .isEqualTo(LockCommands.ACQUIRED);
+    }
+
+    @Test
+    void aRunWhoseLockWasReleasedByHandNeverRemovesTheNextHoldersLock() {
+        String alice = FleetLock.info("alice@laptop", "infra apply");
+        String bob = FleetLock.info("bob@desk", "infra apply");
+        run(LockCommands.take(alice).script());
+        run(LockCommands.breakLock().script());                  // an operator: infra lock release
+        assertThat(run(LockCommands.take(bob).script()).output().strip()).isEqualTo(LockCommands.ACQUIRED);
+        run(LockCommands.release(alice).script());               // alice's run ends afterwards
+        assertThat(run(LockCommands.read().script()).output().strip()).as("bob still holds it").isEqualTo(bob);
+    }
+
+    @Test
+    void aLockWithoutARecordIsHeldBySomeoneUnknownNeverFree() throws Exception {
+        Files.createDirectories(home.resolve(".infra/lock"));     // a run that died between mkdir and the record
+        assertThat(run(LockCommands.read().script()).output().strip()).isEqualTo(LockCommands.UNKNOWN);
+        assertThat(run(LockCommands.take(FleetLock.info("bob@desk", "infra apply")).script()).output().strip())
+                .isEqualTo(LockCommands.UNKNOWN);
+        Files.writeString(home.resolve(".infra/lock/info"), "");
+        assertThat(run(LockCommands.read().script()).output().strip()).isEqualTo(LockCommands.UNKNOWN);
     }
 }
