@@ -46,6 +46,12 @@ public final class TriageVerdict {
                     + f.deadDetail().map(d -> " (" + d + ")").orElse("") + ": NATS will never deliver them again, so the job hangs",
                     "mark the job failed (or re-queue those images) and look for the permanent error in the worker logs above");
         }
+        JobStream.Consumer c = f.consumer().get();
+        if (c.deliveredStreamSeq() == 0 && c.numPending() > 0) {
+            return new Verdict(true, "job " + f.jobId() + " never started: none of its " + c.numPending()
+                    + " task(s) was ever handed to a worker" + f.progress().map(p -> " (" + p.text() + ")").orElse(""),
+                    "check that workers run, pull from job streams and reach NATS: infra verify");
+        }
         if (f.progress().isPresent() && f.progress().get().stalled()) {
             return new Verdict(true, "no worker is picking up tasks: " + f.progress().get().text(),
                     "check that workers run and subscribe to job streams: infra verify");

@@ -99,8 +99,16 @@ class JetStreamAnalysisTest {
         assertThat(verdict.cause()).startsWith("NATS_URL on ami-worker-2");
         assertThat(verdict.fix()).isEqualTo("infra apply --limit ami-worker-2");
 
-        var stalled = TriageVerdict.decide(new TriageVerdict.Facts("2226", Optional.of(s), Optional.of(s.consumers().get(0)), 0,
+        var neverStarted = TriageVerdict.decide(new TriageVerdict.Facts("2226", Optional.of(s), Optional.of(s.consumers().get(0)), 0,
                 Optional.empty(), progress, List.of(fine)));
+        assertThat(neverStarted.problem()).isTrue();
+        assertThat(neverStarted.cause()).startsWith("job 2226 never started: none of its 4 task(s) was ever handed to a worker");
+
+        JobStream started = stream("2227", NOW.minusSeconds(1200), 4, 4, Optional.of(NOW.minusSeconds(1200)),
+                consumer("2227", 2, 0, 2, 2, Optional.of(NOW.minusSeconds(900)), 2));
+        var stalled = TriageVerdict.decide(new TriageVerdict.Facts("2227", Optional.of(started), Optional.of(started.consumers().get(0)), 0,
+                Optional.empty(), Optional.of(JobProgress.assess(started, started.consumers().get(0), Optional.empty(), NOW,
+                Duration.ofMinutes(5))), List.of(fine)));
         assertThat(stalled.cause()).startsWith("no worker is picking up tasks");
 
         var dead = TriageVerdict.decide(new TriageVerdict.Facts("2226", Optional.of(s), Optional.of(s.consumers().get(0)), 1,
