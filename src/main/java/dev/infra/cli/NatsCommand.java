@@ -171,12 +171,21 @@ final class NatsCommand implements Runnable {
         @Option(names = {"-y", "--yes"}, description = "Delete; without it, only list what would go and why.")
         boolean yes;
 
+        @Option(names = "--include-pending", description = "Also delete stale streams whose job still has tasks pending or unacknowledged"
+                + " (a hung job's remaining work is lost).")
+        boolean includePending;
+
         @Override
         public Integer call() {
             Optional<Duration> threshold = Optional.ofNullable(olderThan).map(NatsCommand::duration);
             return withNats(nats.parent, nats.spec, (s, out) -> {
-                List<StaleStreams.Stale> stale = StaleStreams.find(s.admin().streams(),
+                List<StaleStreams.Stale> all = StaleStreams.find(s.admin().streams(),
                         StaleStreams.Criteria.of(s.inventory().policy(), threshold), Instant.now());
+                List<StaleStreams.Stale> stale = all.stream().filter(x -> includePending || !x.holdsWork()).toList();
+                List<StaleStreams.Stale> kept = all.stream().filter(x -> !includePending && x.holdsWork()).toList();
+                if (!kept.isEmpty()) {
+                    JetStreamViews.keptList(kept, out);
+                }
                 if (stale.isEmpty()) {
                     out.println("Nothing to prune.");
                     return ExitCodes.OK;

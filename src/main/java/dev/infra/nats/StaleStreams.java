@@ -37,7 +37,17 @@ public final class StaleStreams {
         }
     }
 
-    public record Stale(JobStream stream, String why) {}
+    /** @param outstanding the job's tasks still to do: pending delivery or delivered and unacknowledged */
+    public record Stale(JobStream stream, String why, long outstanding) {
+        public boolean holdsWork() {
+            return outstanding > 0;
+        }
+    }
+
+    /** Tasks the job's consumers still owe: what deleting the stream would lose. */
+    static long outstanding(JobStream s) {
+        return s.consumers().stream().mapToLong(c -> c.numPending() + c.numAckPending()).sum();
+    }
 
     public static List<Stale> find(List<JobStream> streams, Criteria criteria, Instant now) {
         List<Stale> out = new ArrayList<>();
@@ -51,9 +61,9 @@ public final class StaleStreams {
             boolean idle = last.isEmpty() || Duration.between(last.get(), now).compareTo(criteria.idleFor()) > 0;
             if (age.compareTo(criteria.olderThan()) > 0 && !activeWithinAge) {
                 out.add(new Stale(s, "older than " + human(criteria.olderThan()) + " (" + human(age) + "), last activity "
-                        + last.map(t -> human(Duration.between(t, now)) + " ago").orElse("never")));
+                        + last.map(t -> human(Duration.between(t, now)) + " ago").orElse("never"), outstanding(s)));
             } else if (s.messages() == 0 && idle && age.compareTo(criteria.idleFor()) > 0) {
-                out.add(new Stale(s, "empty and idle" + last.map(t -> " since " + t).orElse(" (never used)")));
+                out.add(new Stale(s, "empty and idle" + last.map(t -> " since " + t).orElse(" (never used)"), outstanding(s)));
             }
         }
         return out;

@@ -90,6 +90,14 @@ public final class JetStreamViews {
         return true;
     }
 
+    /** Stale streams prune leaves because their job still owes tasks. */
+    public static void keptList(List<StaleStreams.Stale> kept, PrintWriter out) {
+        out.println("Keeping " + kept.size() + " stale job stream(s) whose job still has work (--include-pending deletes them too):");
+        for (StaleStreams.Stale s : kept) {
+            out.println("  - " + s.stream().name() + ": " + s.why() + "; " + s.outstanding() + " task(s) pending or unacknowledged");
+        }
+    }
+
     /** What prune deletes (or would), each with why. */
     public static void pruneList(List<StaleStreams.Stale> stale, boolean deleting, PrintWriter out) {
         out.println((deleting ? "Deleting " : "Would delete ") + stale.size() + " job stream(s) (with their consumers and DLQ consumers):");

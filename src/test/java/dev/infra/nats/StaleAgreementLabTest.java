@@ -84,7 +84,9 @@ class StaleAgreementLabTest {
         assertThat(fromPrune).as(prune.all()).isEqualTo(fromStreams);
         assertThat(fromVerify).as(check.toString()).isEqualTo(fromStreams);
         assertThat(check.path("status").asText()).isEqualTo("WARN");
-        assertThat(prune.out()).contains("Dry run: nothing was deleted");
+        assertThat(prune.out()).contains("Dry run: nothing was deleted")
+                .contains("Keeping 1 stale job stream(s) whose job still has work").contains("  - job_7001: older than 15s")
+                .contains("Would delete 1 job stream(s)").contains("  - job_7004: empty and idle");
         lab.workers("start");
     }
 }

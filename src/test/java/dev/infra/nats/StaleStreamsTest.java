@@ -55,6 +55,18 @@ class StaleStreamsTest {
     }
 
     @Test
+    void aStaleStreamSaysWhatWorkItsJobStillOwes() {
+        JobStream hung = stream("9", NOW.minus(Duration.ofHours(30)), 5, 5, Optional.of(NOW.minus(Duration.ofHours(29))),
+                consumer("9", 3, 1, 2, 1, Optional.of(NOW.minus(Duration.ofHours(29))), 2));
+        JobStream done = stream("10", NOW.minus(Duration.ofHours(30)), 5, 5, Optional.of(NOW.minus(Duration.ofHours(29))),
+                consumer("10", 0, 0, 5, 5, Optional.of(NOW.minus(Duration.ofHours(29))), 2));
+        List<StaleStreams.Stale> stale = StaleStreams.find(List.of(hung, done), POLICY_CRITERIA, NOW);
+        assertThat(stale).extracting(StaleStreams.Stale::outstanding).containsExactly(4L, 0L);
+        assertThat(stale.get(0).holdsWork()).isTrue();
+        assertThat(stale.get(1).holdsWork()).isFalse();
+    }
+
+    @Test
     void streamsThatAreNotJobStreamsAreNeverStale() {
         JobStream advisories = new JobStream("advisories", Optional.empty(), NOW.minus(Duration.ofDays(9)), 0, 0, 0, 0,
                 Optional.empty(), List.of());
