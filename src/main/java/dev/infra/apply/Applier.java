@@ -143,8 +143,11 @@ public final class Applier {
             }
             for (FileChange f : hp.files()) {
                 byte[] content = contentFor(f, desired, observed);
-                must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() || carriesSecrets(desired, f.path()) ? "0600" : "0644",
-                        observed.file(f.path()).map(Hashing::sha256Hex)), content);
+                // A file of infra's that carries a secret is the SSH user's alone, whatever mode it had; the
+                // shared env file keeps the mode its owners gave it.
+                boolean secret = !f.isEnv() && carriesSecrets(desired, f.path());
+                must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() || secret ? "0600" : "0644",
+                        observed.file(f.path()).map(Hashing::sha256Hex), secret), content);
                 written.add(f.path());
                 done.add(f.action().symbol() + " " + f.path());
                 say(host, (f.isEnv() ? "updated managed keys in " : "wrote ") + f.path());

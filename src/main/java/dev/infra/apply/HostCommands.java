@@ -25,6 +25,11 @@ public final class HostCommands {
      * someone changed it since, nothing is written (exit 3) — their edit is never overwritten unseen.
      */
     public static RemoteCommand atomicWrite(String path, String newMode, Optional<String> expectedSha256) {
+        return atomicWrite(path, newMode, expectedSha256, false);
+    }
+
+    /** As above; with {@code enforceMode} an existing file gets {@code newMode} too (a file that now carries a secret). */
+    public static RemoteCommand atomicWrite(String path, String newMode, Optional<String> expectedSha256, boolean enforceMode) {
         String p = Shell.path(path);
         String guard = expectedSha256
                 .map(sha -> "if [ ! -e \"$p\" ] || [ \"$(sha256sum < \"$p\" | cut -d' ' -f1)\" != " + Shell.quote(sha) + " ]; then "
@@ -38,7 +43,8 @@ public final class HostCommands {
                         + "t=$(mktemp \"$d/.infra-write.XXXXXX\")\n"
                         + "trap 'rm -f \"$t\"' EXIT\n"
                         + "cat > \"$t\"\n"
-                        + "if [ -e \"$p\" ]; then chmod --reference=\"$p\" \"$t\"; cp -p \"$p\" \"$p" + BACKUP_SUFFIX + "\"; "
+                        + "if [ -e \"$p\" ]; then " + (enforceMode ? "chmod " + Shell.quote(newMode) : "chmod --reference=\"$p\"")
+                        + " \"$t\"; cp -p \"$p\" \"$p" + BACKUP_SUFFIX + "\"; "
                         + "else chmod " + Shell.quote(newMode) + " \"$t\"; rm -f \"$p" + BACKUP_SUFFIX + "\"; fi\n"
                         + "sync \"$t\" 2>/dev/null || sync\n"
                         + "mv -f \"$t\" \"$p\"\n"

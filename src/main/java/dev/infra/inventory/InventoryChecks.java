@@ -1,5 +1,6 @@
 package dev.infra.inventory;
 
+import dev.infra.secrets.Redaction;
 import dev.infra.secrets.SecretRef;
 import dev.infra.secrets.SecretResolver;
 import dev.infra.units.ByteSize;
@@ -30,7 +31,6 @@ import java.util.regex.Pattern;
 final class InventoryChecks {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    private static final Pattern SECRET_LOOKING_KEY = Pattern.compile(".*(PASSWORD|PASSWD|SECRET|TOKEN|_KEY|CREDENTIALS?)$");
     private static final Pattern NAMED_VOLUME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     static final ByteSize NATS_MAX_PAYLOAD_LIMIT = new ByteSize(64L << 20);
 
@@ -319,7 +319,7 @@ final class InventoryChecks {
         for (Deployment d : inv.deployments().values()) {
             d.managedEnv().forEach((key, value) -> {
                 String p = "deployments." + d.role().id() + ".managed_env." + key;
-                if (SECRET_LOOKING_KEY.matcher(key).matches() && !SecretRef.containsAny(value) && !value.isEmpty()) {
+                if (Redaction.SECRET_LOOKING_KEY.matcher(key).matches() && !SecretRef.containsAny(value) && !value.isEmpty()) {
                     error(p, key + " looks like a secret but holds a literal value",
                             "move the value to an environment variable or file and write ${env:" + key + "}");
                 }

@@ -18,6 +18,7 @@ import dev.infra.render.EnvFile;
 import dev.infra.render.HostState;
 import dev.infra.render.NatsServer;
 import dev.infra.render.ManagedEnv;
+import dev.infra.secrets.Redaction;
 import dev.infra.secrets.SecretRef;
 import dev.infra.secrets.SecretValues;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ public final class Planner {
         String after = secrets.mask(wanted);
         Action action = observed.isPresent() ? Action.UPDATE : Action.CREATE;
         String diff = unifiedDiff(path, observed.isPresent() ? before : null, after);
-        return Optional.of(new FileChange(path, action, redactSecretLines(diff, desired), List.of()));
+        return Optional.of(new FileChange(path, action, Redaction.diff(redactSecretLines(diff, desired)), List.of()));
     }
 
     static Optional<FileChange> envChange(ManagedEnv env, Optional<String> observed, SecretValues secrets) {

@@ -49,6 +49,16 @@ class HostCommandsTest {
     }
 
     @Test
+    void aFileThatNowCarriesASecretBecomesTheOwnersAlone() throws Exception {
+        Path f = Files.createDirectories(home.resolve("nats/config")).resolve("nats.conf");
+        Files.writeString(f, "port: 4222\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(run(HostCommands.atomicWrite("~/nats/config/nats.conf", "0600", Optional.of(Hashing.sha256Hex("port: 4222\n")), true),
+                "port: 4222\nauthorization { token: t0k3n }\n")).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+    }
+
+    @Test
     void aFileChangedSinceItWasReadIsNotOverwritten() throws Exception {
         Path f = Files.createDirectories(home.resolve("app")).resolve(".django");
         Files.writeString(f, "SECRET=edited-by-someone-else\n");
