@@ -127,7 +127,7 @@ public final class SshPool implements AutoCloseable {
                 client.connectVia(tunnel);
             }
         } catch (TransportException ex) {
-            String rejection = verifier.rejection();
+            String rejection = verifier.rejection(e.hostname(), e.port());
             if (rejection != null && (ex.getMessage() == null || ex.getMessage().contains("verify")
                     || ex.getMessage().contains("HostKey") || ex.getMessage().contains("host key"))) {
                 throw new HostKeyRejected(e.name(), rejection);

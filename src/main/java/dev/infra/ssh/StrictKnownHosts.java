@@ -18,7 +18,8 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
  */
 final class StrictKnownHosts extends OpenSSHKnownHosts {
     private final Path file;
-    private volatile String rejection;
+    /** Why a host's key was refused, by the name sshj checked (`[host]:port` off port 22): never another host's reason. */
+    private final Map<String, String> rejections = new ConcurrentHashMap<>();
     /** Keys confirmed by the user for this run only (onboarding, before they are written to the file). */
     private final Map<String, String> trustedOnce = new ConcurrentHashMap<>();
     private final Map<String, PublicKey> seen = new ConcurrentHashMap<>();
@@ -29,8 +30,18 @@ final class StrictKnownHosts extends OpenSSHKnownHosts {
     }
 
 
-    String rejection() {
-        return rejection;
+    /** Why {@code hostname}'s key was refused in this run, if it was. */
+    String rejection(String hostname, int port) {
+        return rejections.getOrDefault(port == 22 ? hostname : "[" + hostname + "]:" + port, rejections.get(hostname));
+    }
+
+    /**
+     * One check at a time: sshj's matcher for hashed entries keeps one HMAC per entry and is not
+     * thread-safe, and hosts connect in parallel (a pinned key was reported unknown under load).
+     */
+    @Override
+    public synchronized boolean verify(String hostname, int port, PublicKey key) {
+        return super.verify(hostname, port, key);
     }
 
     void trustOnce(String hostname, String fingerprint) {
@@ -48,21 +59,21 @@ final class StrictKnownHosts extends OpenSSHKnownHosts {
             return true;
         }
         String type = KeyType.fromKey(key).toString();
-        rejection = "the host key of " + hostname + " is not in " + file + ": " + type + " " + fingerprint(key) + ".\n"
+        rejections.put(hostname, "the host key of " + hostname + " is not in " + file + ": " + type + " " + fingerprint(key) + ".\n"
                 + "  Check that fingerprint out of band (e.g. `ssh-keygen -lf /etc/ssh/ssh_host_" + shortType(type)
                 + "_key.pub` on the host), then trust it with:\n"
-                + "    echo " + Shell.quote(hostname + " " + type + " " + base64(key)) + " >> " + Shell.quote(file.toString());
+                + "    echo " + Shell.quote(hostname + " " + type + " " + base64(key)) + " >> " + Shell.quote(file.toString()));
         return false;
     }
 
     @Override
     protected boolean hostKeyChangedAction(String hostname, PublicKey key) {
         seen.put(hostname, key);
-        rejection = "WARNING: THE HOST KEY OF " + hostname + " HAS CHANGED (now " + KeyType.fromKey(key) + " "
+        rejections.put(hostname, "WARNING: THE HOST KEY OF " + hostname + " HAS CHANGED (now " + KeyType.fromKey(key) + " "
                 + fingerprint(key) + ", pinned in " + file + ").\n"
                 + "  Someone could be intercepting the connection, or the host was rebuilt. Nothing was sent.\n"
                 + "  If the change is expected, remove the old entry with `ssh-keygen -R " + hostname + " -f " + file
-                + "` and pin the new key after checking it.";
+                + "` and pin the new key after checking it.");
         return false;
     }
 
