@@ -258,8 +258,13 @@ public final class Applier {
                             Optional<StoreMover> mover) {
         if (written.isEmpty()) {
             if (mover.isPresent()) {
-                desired.projects().forEach(p -> mover.get().restore(observed.compose(), p));
-                return "NATS was put back with its store";
+                try {
+                    desired.projects().forEach(p -> mover.get().restore(observed.compose(), p));
+                    return "nothing had been written; NATS runs again with its store";
+                } catch (RuntimeException e) {
+                    return "ROLLBACK FAILED (" + e.getMessage() + "); NATS may be stopped: docker start " + mover.get().container()
+                            + " on " + host.name();
+                }
             }
             return "nothing had been written";
         }

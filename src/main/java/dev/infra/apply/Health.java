@@ -43,7 +43,8 @@ public final class Health {
         for (ComposeProject p : desired.projects()) {
             for (ComposeProject.Service s : p.running()) {
                 ServiceHealth.Verdict v = ServiceHealth.judge(p.name() + "/" + s.name(), s.scale(), observed.containers(p.name(), s.name()));
-                if (!v.up()) {
+                // A restart count is for life: restarts long ago are no reason to roll back today's change.
+                if (!v.up() && v.kind() != ServiceHealth.Kind.RESTART_LOOP) {
                     return Optional.of("service " + v.describe());
                 }
             }

@@ -69,7 +69,7 @@ public final class HostCommands {
     public static String compose(String flavor, ComposeProject p) {
         String tool = "v2".equals(flavor) ? "docker compose" : "docker-compose";
         return "cd " + Shell.path(p.dir()) + " && " + tool + " -p " + Shell.quote(p.name()) + " -f " + Shell.quote(p.composeFile())
-                + p.composeEnvFile().map(e -> " --env-file " + Shell.quote(e)).orElse("");
+                + p.composeEnvFile().map(e -> " --env-file " + Shell.path(e)).orElse("");
     }
 
     /** `up -d` for these services; {@code recreate} forces new containers even if compose sees no change. */
@@ -114,10 +114,17 @@ public final class HostCommands {
                         + "s=" + Shell.path(staging) + "\nto=" + Shell.quote(storeDir) + "\n"
                         + "(" + compose + " up --no-start --force-recreate " + Shell.quote(service) + ") 2>&1\n"
                         + "c=$(docker ps -aq --filter label=com.docker.compose.project=" + Shell.quote(p.name())
-                        + " --filter label=com.docker.compose.service=" + Shell.quote(service) + " | head -n1)\n"
+                        + " --filter label=com.docker.compose.service=" + Shell.quote(service)
+                        + " --filter label=com.docker.compose.oneoff=False | head -n1)\n"
                         + "test -n \"$c\" || { echo 'compose created no container' >&2; exit 4; }\n"
-                        + "docker cp \"$s/.\" \"$c:$to\"\n"
+                        // A tar rooted at / creates the directories above the store (a fresh container has no /tmp/nats).
+                        + "tar -C \"$s\" -cf - --transform \"s,^\\.,${to#/},\" . | docker cp - \"$c:/\"\n"
                         + "(" + compose + " up -d " + Shell.quote(service) + ") 2>&1\n");
+    }
+
+    /** Starts a stopped container again as it was (a store move that stopped NATS and went no further). */
+    public static RemoteCommand start(String container) {
+        return RemoteCommand.of("start " + container + " again", "docker start " + Shell.quote(container) + " >/dev/null");
     }
 
     /** Remembers restarts that are due, so a run that dies after writing files leaves them visible. */

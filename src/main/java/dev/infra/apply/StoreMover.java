@@ -37,6 +37,7 @@ final class StoreMover {
     private final String staging;
     private JetStreamSnapshot before;
     private boolean staged;
+    private boolean recreated;
 
     StoreMover(Fleet fleet, Host host, Remote remote, Plan.StoreMove move) {
         this.fleet = fleet;
@@ -51,12 +52,20 @@ final class StoreMover {
         before = snapshot();
         ExecResult r = remote.run(HostCommands.stageStore(move.container(), move.from(), staging), STEP);
         if (!r.ok()) {
-            throw new Applier.StepFailed("JetStream's store could not be copied out of " + move.container() + " (" + r.reason()
-                    + "); NATS was started again and nothing changed. infra apply --allow-data-loss recreates it without its data");
+            // The script starts it again itself, unless it was cut short (a timeout): make sure, and say what happened.
+            ExecResult started = remote.run(HostCommands.start(move.container()), Duration.ofMinutes(1));
+            throw new Applier.StepFailed("JetStream's store could not be copied out of " + move.container() + " (" + r.reason() + "); "
+                    + (started.ok() ? "NATS was started again as it was and nothing changed" : "NATS could not be started again ("
+                    + started.reason() + "): start it with `docker start " + move.container() + "`")
+                    + ". infra apply --allow-data-loss recreates it without its data");
         }
         staged = true;
         return "stopped " + move.container() + " and copied its JetStream store (" + before.streams().size() + " stream(s), "
                 + before.messages() + " message(s)) to " + staging;
+    }
+
+    String container() {
+        return move.container();
     }
 
     boolean moves(ComposeProject p, String service) {
@@ -65,6 +74,7 @@ final class StoreMover {
 
     /** The new container, started with the store on its volume. */
     void recreate(String flavor, ComposeProject p) {
+        recreated = true;
         run(HostCommands.recreateWithStore(flavor, p, move.service(), staging, move.to()));
     }
 
@@ -79,12 +89,16 @@ final class StoreMover {
                 + " message(s) (the copy stays in " + staging + " until you remove it)";
     }
 
-    /** Rollback: the old container again, with the store it had. */
+    /**
+     * Rollback: the old server again with the store it had — the stopped original started as it was
+     * when nothing was recreated yet, else a container of the old configuration with the copy put back.
+     */
     boolean restore(String flavor, ComposeProject p) {
         if (!staged || !p.nats()) {
             return false;
         }
-        run(HostCommands.recreateWithStore(flavor, p, move.service(), staging, move.from()));
+        run(recreated ? HostCommands.recreateWithStore(flavor, p, move.service(), staging, move.from())
+                : HostCommands.start(move.container()));
         return true;
     }
 

@@ -83,6 +83,14 @@ final class RestartCommand implements Callable<Integer> {
                 unreadable.forEach(o -> out.println("Error: " + o.error().orElse(o.host().name())));
                 return ExitCodes.ERROR;
             }
+            // A restart recreates containers: a NATS whose JetStream is not on its volume would come back empty.
+            for (var o : observations) {
+                f.misplacedStore(o.host(), o.state().orElseThrow()).ifPresent(store -> {
+                    throw new UserError("JetStream on " + o.host().name() + " keeps its data in " + store.liveStoreDir() + " inside "
+                            + store.container() + ": a restart would lose it. Run `infra apply --limit " + o.host().name()
+                            + "` first (it moves the store onto the volume, keeping the data).");
+                });
+            }
             String who = Who.current();
             String command = "infra restart" + (fleet.limit == null ? "" : " --limit " + fleet.limit) + " --batch " + batch;
             Plan plan = new Plan(Plan.FORMAT_VERSION, f.inventory().file().toString(), Instant.now().toString(), plans, Map.of());

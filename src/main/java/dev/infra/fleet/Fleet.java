@@ -139,7 +139,7 @@ public final class Fleet implements AutoCloseable {
      * state puts it (so recreating it would start empty), with what the store holds. Empty when the
      * host runs no NATS, none is running, or its store is already in place.
      */
-    Optional<NatsStore> misplacedStore(Host h, ObservedHost o) {
+    public Optional<NatsStore> misplacedStore(Host h, ObservedHost o) {
         Optional<NatsServer> server = desired.host(h.name()).duties().natsServer();
         if (server.isEmpty()) {
             return Optional.empty();

@@ -28,7 +28,7 @@ public final class ProbeCommands {
      */
     public static String configHashes(ComposeProject p) {
         String files = " -p " + Shell.quote(p.name()) + " -f " + Shell.quote(p.composeFile())
-                + p.composeEnvFile().map(e -> " --env-file " + Shell.quote(e)).orElse("");
+                + p.composeEnvFile().map(e -> " --env-file " + Shell.path(e)).orElse("");
         return "(cd " + Shell.path(p.dir()) + " 2>/dev/null && case $(" + COMPOSE_FLAVOUR + ") in "
                 + "v2) docker compose" + files + " config --hash '*' ;; v1) docker-compose" + files + " config --hash '*' ;; esac) 2>/dev/null";
     }

@@ -10,6 +10,7 @@ import dev.infra.testing.LabExtension;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,29 @@ class NatsAdoptionLabTest {
         lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
         assertSameJob(before);
         assertThat(lab.infra("plan", "--detailed-exitcode", "--limit", NATS).exitCode()).isZero();
+        lab.workers("start");
+    }
+
+    @Test
+    void aMoveWhoseNewServerFailsPutsTheOldOneBackWithItsData() throws Exception {
+        converge();
+        lab.workers("stop");
+        lab.put(NATS, "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
+                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
+        lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
+        lab.standin("ami-worker-2", "enqueue --job 9200 --tasks 3");
+        JobStream before = job("job_9200");
+
+        // The new server cannot start (its image is not there): apply must fail and put back the old one, data and all.
+        Path broken = lab.inventoryVariant("lab-nats-missing-image.yml", yaml -> yaml.replace("image: infra-lab/nats:2.9",
+                "image: infra-lab/nats:missing"));
+        Cli.Result apply = lab.infraOn(broken, "apply", "--yes", "--limit", NATS, "--no-color");
+        assertThat(apply.exitCode()).as(apply.all()).isEqualTo(1);
+        assertThat(apply.out()).contains("copied its JetStream store").contains("FAILED").contains("put the old NATS container back");
+        assertThat(lab.sh(NATS, "sleep 2; curl -s http://127.0.0.1:8222/jsz")).contains("/tmp/nats/jetstream");
+        JobStream after = job("job_9200");
+        assertThat(after.messages()).isEqualTo(before.messages());
+        assertThat(after.lastSeq()).isEqualTo(before.lastSeq());
         lab.workers("start");
     }
 
