@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -233,13 +234,25 @@ public final class Applier {
         }
         long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
         Optional<String> last = Optional.empty();
+        Map<String, Integer> firstRestarts = new HashMap<>();
+        long upSince = 0;
         while (System.nanoTime() < deadline) {
             Observation o = fleet.observe(List.of(host)).get(0);
             if (o.state().isEmpty()) {
                 return o.error();
             }
+            // A crash loop shows "running" between restarts: a restart while the gate watches is a failure.
+            Optional<String> looping = Health.restartedSince(firstRestarts, o.state().get(), desired);
+            if (looping.isPresent()) {
+                return looping;
+            }
             last = Health.notUp(o.state().get(), desired);
-            if (last.isEmpty()) {
+            if (last.isPresent()) {
+                upSince = 0;
+            } else if (upSince == 0) {
+                upSince = System.nanoTime();
+            }
+            if (last.isEmpty() && System.nanoTime() - upSince >= Health.SETTLE.toNanos()) {
                 break;
             }
             Health.sleep(1000);

@@ -2,6 +2,7 @@ package dev.infra.apply;
 
 import dev.infra.nats.JetStreamReport;
 import dev.infra.nats.NatsMonitor;
+import dev.infra.observe.ObservedContainer;
 import dev.infra.observe.ObservedHost;
 import dev.infra.observe.ServiceHealth;
 import dev.infra.render.ComposeProject;
@@ -10,10 +11,14 @@ import dev.infra.render.NatsServer;
 import dev.infra.ssh.Remote;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The gates apply waits on before it goes on: each answers "healthy" or why not, within a bound. */
 public final class Health {
+    /** How long every service must stay up, with no restart, before a host counts as healthy. */
+    public static final Duration SETTLE = Duration.ofSeconds(3);
+
     private Health() {}
 
     /**
@@ -46,6 +51,25 @@ public final class Health {
                 // A restart count is for life: restarts long ago are no reason to roll back today's change.
                 if (!v.up() && v.kind() != ServiceHealth.Kind.RESTART_LOOP) {
                     return Optional.of("service " + v.describe());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A container of the host's services that restarted since the gate first saw it (its restart count
+     * grew): a crash loop, even if it shows "running" now. {@code first} remembers the counts it saw.
+     */
+    public static Optional<String> restartedSince(Map<String, Integer> first, ObservedHost observed, HostState desired) {
+        for (ComposeProject p : desired.projects()) {
+            for (ComposeProject.Service s : p.running()) {
+                for (ObservedContainer c : observed.containers(p.name(), s.name())) {
+                    Integer was = first.putIfAbsent(c.name(), c.restartCount());
+                    if (was != null && c.restartCount() > was) {
+                        return Optional.of("service " + p.name() + "/" + s.name() + ": " + c.name() + " is restart-looping ("
+                                + (c.restartCount() - was) + " restart(s) while the health gate watched)");
+                    }
                 }
             }
         }
