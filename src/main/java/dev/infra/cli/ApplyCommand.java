@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
         description = {"Make the hosts match the inventory: NATS first (until JetStream is healthy), then the other",
                 "hosts in health-gated batches. Shows the plan and asks first, unless --yes or a saved PLANFILE."})
 final class ApplyCommand implements Callable<Integer> {
+    static final long MAX_PLAN_BYTES = 64L << 20;
+
     @ParentCommand
     InfraCommand parent;
 
@@ -140,6 +142,13 @@ final class ApplyCommand implements Callable<Integer> {
 
     private static SavedPlan readPlan(Path file) {
         try {
+            if (!Files.isRegularFile(file)) {
+                throw new UserError("the plan " + file + " is not a regular file: name a file written by `infra plan --out`");
+            }
+            if (Files.size(file) > MAX_PLAN_BYTES) {
+                throw new UserError("the plan " + file + " has " + Files.size(file) + " bytes, more than any plan infra writes ("
+                        + MAX_PLAN_BYTES + "): name a file written by `infra plan --out`");
+            }
             return PlanJson.readSaved(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UserError("cannot read the plan " + file + ": " + e.getMessage());

@@ -41,12 +41,25 @@ public final class SafeYaml {
     private static final Set<Tag> CORE_TAGS = Set.of(Tag.STR, Tag.INT, Tag.BOOL, Tag.FLOAT, Tag.NULL,
             Tag.MAP, Tag.SEQ, Tag.TIMESTAMP, Tag.BINARY, Tag.MERGE);
 
+    /** Refused before reading: far above any real inventory, far below what makes the parser crawl. */
+    public static final long MAX_BYTES = 2L << 20;
+
     private SafeYaml() {}
 
     /** The document's root node, or empty after reporting why it cannot be used. */
     public static Optional<Node> load(Path file, Diagnostics diags) {
         String text;
         try {
+            if (!Files.isRegularFile(file)) {
+                diags.error(file, 1, 1, "not a regular file (a directory, a device, a pipe?)", "name the YAML file itself");
+                return Optional.empty();
+            }
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                diags.error(file, 1, 1, "the file has " + size + " bytes; infra reads at most " + MAX_BYTES
+                        + " (an inventory or playbook is a few kilobytes)", "check that this is the file you meant");
+                return Optional.empty();
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             diags.error(file, 1, 1, "cannot read the file: " + e.getMessage(),
