@@ -114,9 +114,7 @@ class BrownfieldLabTest {
         for (String host : List.of(APP, WORKER)) {
             lab.sh(host, "cd ~/ami-platform && docker-compose -p ami-platform -f $(ls docker-compose.*.yml) down 2>&1; rm -rf ~/ami-platform ~/.infra");
         }
-        lab.put(NATS, "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
-                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
-        lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
+        lab.natsByHand("~/nats", "nats");
         checkout(APP);
         checkout(WORKER);
         deploy(APP, "docker-compose.production.yml", true);

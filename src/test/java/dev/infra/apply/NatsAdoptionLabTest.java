@@ -46,9 +46,7 @@ class NatsAdoptionLabTest {
     void aNatsStartedByHandInAnotherDirectoryIsNamedAndNeverDoubled() {
         converge();
         lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml down && rm docker-compose.yml");
-        lab.put(NATS, "~/nats-hand/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
-                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n");
-        lab.sh(NATS, "cd ~/nats-hand && docker-compose -p nats-hand -f docker-compose.yml up -d");
+        lab.natsByHand("~/nats-hand", "nats-hand");
         try {
             Cli.Result plan = lab.infra("plan", "--limit", NATS);
             assertThat(plan.exitCode()).as(plan.all()).isEqualTo(1);
@@ -70,10 +68,7 @@ class NatsAdoptionLabTest {
         converge();
         lab.workers("stop");
         // Production's state: a hand-managed compose file, JetStream in the container's /tmp.
-        lab.put(NATS, "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
-                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
-        lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
-        assertThat(lab.sh(NATS, "curl -s http://127.0.0.1:8222/jsz")).contains("/tmp/nats/jetstream");
+        lab.natsByHand("~/nats", "nats");
 
         // A job in flight, created as the app creates it: 5 tasks, 3 handed out, 2 of them acknowledged.
         lab.standin("ami-worker-2", "enqueue --job 9100 --tasks 5");
@@ -116,9 +111,7 @@ class NatsAdoptionLabTest {
     void aMoveWhoseNewServerFailsPutsTheOldOneBackWithItsData() throws Exception {
         converge();
         lab.workers("stop");
-        lab.put(NATS, "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
-                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
-        lab.sh(NATS, "cd ~/nats && docker-compose -p nats -f docker-compose.yml up -d --force-recreate && sleep 2");
+        lab.natsByHand("~/nats", "nats");
         lab.standin("ami-worker-2", "enqueue --job 9200 --tasks 3");
         JobStream before = job("job_9200");
 

@@ -182,10 +182,7 @@ class PlanApplyDriftLabTest {
     @Test
     void jetStreamInTmpIsPlannedAppliedAndMessagesThenSurviveARestart() {
         // The production mistake: a hand-managed compose with JetStream in the container's /tmp.
-        lab.put("ami-redis-1", "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
-                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
-        lab.compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate");
-        assertThat(lab.sh("ami-redis-1", "sleep 1; curl -s http://127.0.0.1:8222/jsz")).contains("/tmp/nats/jetstream");
+        lab.natsByHand("~/nats", "nats");
 
         Cli.Result plan = infra("plan", "--limit", "nats");
         assertThat(plan.out()).contains("~ file ~/nats/docker-compose.yml").contains("+      - \"nats-data:/data/jetstream\"")

@@ -375,6 +375,19 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         return sh(host, composeCommand(dir, file, args));
     }
 
+    /**
+     * Production's NATS as the seed found it: a hand-managed compose project in {@code dir} (project
+     * {@code project}) on the NATS host, JetStream on with no store_dir (so in the container's /tmp),
+     * ports 4222 and 8222 published; started (recreated) and answering when this returns.
+     */
+    public void natsByHand(String dir, String project) {
+        String host = duties().natsServers().get(0).host();
+        put(host, dir + "/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
+                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n    restart: always\n");
+        sh(host, "cd " + dir + " && docker-compose -p " + project + " -f docker-compose.yml up -d --force-recreate");
+        awaitOutput(host, "curl -s http://127.0.0.1:8222/jsz", out -> out.contains("/tmp/nats/jetstream"));
+    }
+
     /** Runs `docker-compose {@code args}` for the app's compose project on every app and worker host (e.g. "stop"). */
     public void workers(String args) {
         duties().hosts().forEach((host, d) -> d.deployments().forEach(dep -> compose(host, dep.deployDir(), dep.composeFile(), args)));

@@ -179,9 +179,7 @@ class VerifyLabTest {
 
     @Test
     void jetStreamInTmpIsCritOnTheNatsHost() throws Exception {
-        lab.put("ami-redis-1", "~/nats/docker-compose.yml", "services:\n  nats:\n    image: infra-lab/nats:2.9\n"
-                + "    command: [\"-js\", \"-m\", \"8222\"]\n    ports: [\"4222:4222\", \"8222:8222\"]\n");
-        lab.compose("ami-redis-1", "~/nats", "docker-compose.yml", "up -d --force-recreate && sleep 1");
+        lab.natsByHand("~/nats", "nats");
         JsonNode js = check(verifyJson(), "ami-redis-1", "jetstream");
         assertThat(js.path("status").asText()).isEqualTo("CRIT");
         assertThat(js.path("message").asText()).contains("/tmp/nats/jetstream");
