@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.schmizz.sshj.common.Buffer;
@@ -37,11 +38,17 @@ final class StrictKnownHosts extends OpenSSHKnownHosts {
 
     /**
      * One check at a time: sshj's matcher for hashed entries keeps one HMAC per entry and is not
-     * thread-safe, and hosts connect in parallel (a pinned key was reported unknown under load).
+     * thread-safe, and hosts connect in parallel ("MAC not initialized", a pinned key reported unknown).
      */
     @Override
     public synchronized boolean verify(String hostname, int port, PublicKey key) {
         return super.verify(hostname, port, key);
+    }
+
+    /** Asked during key exchange (to order host key algorithms): the same entries, the same one-at-a-time rule. */
+    @Override
+    public synchronized List<String> findExistingAlgorithms(String hostname, int port) {
+        return super.findExistingAlgorithms(hostname, port);
     }
 
     void trustOnce(String hostname, String fingerprint) {
