@@ -55,7 +55,7 @@ public final class Renderer {
         for (Host host : inv.hosts().values()) {
             out.put(host.name(), render(inv, host, duties));
         }
-        return new DesiredFleet(out, duties.natsServers(), duties.lockHost());
+        return new DesiredFleet(out, duties);
     }
 
     public HostState render(Inventory inv, Host host) {
