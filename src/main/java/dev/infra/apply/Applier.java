@@ -237,7 +237,7 @@ public final class Applier {
         Map<String, Integer> firstRestarts = new HashMap<>();
         long upSince = 0;
         while (System.nanoTime() < deadline) {
-            Observation o = fleet.observe(List.of(host)).get(0);
+            Observation o = fleet.observeContainers(host);
             if (o.state().isEmpty()) {
                 return o.error();
             }

@@ -24,6 +24,7 @@ import dev.infra.secrets.SecretValues;
 import dev.infra.ssh.EndpointResolver;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
+import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.SshException;
 import dev.infra.ssh.SshPool;
 import dev.infra.units.Hashing;
@@ -103,19 +104,26 @@ public final class Fleet implements AutoCloseable {
     public record Observation(Host host, Optional<ObservedHost> state, Optional<String> error) {}
 
     public List<Observation> observe(List<Host> hosts) {
-        return forEach(hosts, h -> {
-            try {
-                ExecResult r = remote(h).run(Observer.command(desired.host(h.name())), COMMAND_TIMEOUT);
-                if (!r.ok()) {
-                    return new Observation(h, Optional.empty(), Optional.of("reading its state failed: " + r.reason()));
-                }
-                return new Observation(h, Optional.of(Observer.parse(h.name(), r.stdout())), Optional.empty());
-            } catch (SshException e) {
-                return new Observation(h, Optional.empty(), Optional.of(e.getMessage()));
-            } catch (RuntimeException e) {
-                return new Observation(h, Optional.empty(), Optional.of(h.name() + ": " + e.getMessage()));
+        return forEach(hosts, h -> read(h, Observer.command(desired.host(h.name()))));
+    }
+
+    /** Only the containers of {@code h}'s compose projects (a health gate's poll, verify's service checks): no file bytes. */
+    public Observation observeContainers(Host h) {
+        return read(h, Observer.containersCommand(desired.host(h.name())));
+    }
+
+    private Observation read(Host h, RemoteCommand command) {
+        try {
+            ExecResult r = remote(h).run(command, COMMAND_TIMEOUT);
+            if (!r.ok()) {
+                return new Observation(h, Optional.empty(), Optional.of("reading its state failed: " + r.reason()));
             }
-        });
+            return new Observation(h, Optional.of(Observer.parse(h.name(), r.stdout())), Optional.empty());
+        } catch (SshException e) {
+            return new Observation(h, Optional.empty(), Optional.of(e.getMessage()));
+        } catch (RuntimeException e) {
+            return new Observation(h, Optional.empty(), Optional.of(h.name() + ": " + e.getMessage()));
+        }
     }
 
     /**
@@ -167,21 +175,23 @@ public final class Fleet implements AutoCloseable {
     }
 
     public Plan plan(List<Observation> observations) {
-        List<Plan.HostPlan> hosts = new ArrayList<>();
         Map<String, String> fingerprints = new TreeMap<>();
-        List<Optional<NatsStore>> stores = forEach(observations.stream().map(Observation::host).toList(), h -> observations.stream()
-                .filter(o -> o.host() == h).findFirst().flatMap(Observation::state).flatMap(s -> misplacedStore(h, s)));
-        for (int i = 0; i < observations.size(); i++) {
-            Observation o = observations.get(i);
-            Host h = o.host();
-            if (o.state().isPresent()) {
-                hosts.add(Planner.plan(desired.host(h.name()), o.state().get(), stores.get(i), secrets, h.reachedHow()));
-                fingerprints.put(h.name(), fingerprint(o.state().get()));
-            } else {
-                hosts.add(new Plan.HostPlan(h.name(), h.roles().stream().map(r -> r.id()).toList(), h.reachedHow(),
-                        List.of(), List.of(), o.error()));
+        observations.forEach(o -> o.state().ifPresent(s -> fingerprints.put(o.host().name(), fingerprint(s))));
+        // Planning is pure; only a plan that recreates a NATS server needs to ask that server where its store is.
+        Map<Host, Observation> byHost = new LinkedHashMap<>();
+        observations.forEach(o -> byHost.put(o.host(), o));
+        List<Plan.HostPlan> hosts = forEach(List.copyOf(byHost.keySet()), h -> {
+            Observation o = byHost.get(h);
+            if (o.state().isEmpty()) {
+                return new Plan.HostPlan(h.name(), h.roles().stream().map(r -> r.id()).toList(), h.reachedHow(), List.of(), List.of(),
+                        o.error());
             }
-        }
+            HostState d = desired.host(h.name());
+            Plan.HostPlan hp = Planner.plan(d, o.state().get(), secrets, h.reachedHow());
+            Optional<NatsServer> recreated = Planner.recreatedNatsServer(hp, d);
+            return recreated.flatMap(server -> misplacedStore(h, o.state().get())).map(store -> Planner.withStoreMove(hp, recreated.get(), store))
+                    .orElse(hp);
+        });
         return new Plan(Plan.FORMAT_VERSION, inventory.file().toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 hosts, fingerprints);
     }

@@ -37,16 +37,34 @@ public final class Observer {
     }
 
     public static RemoteCommand command(HostState desired) {
+        return command(desired, true);
+    }
+
+    /**
+     * The containers of the host's compose projects (and its compose flavour) only: what a health gate
+     * polling every second and verify's service checks need, without the files, hashes and listings a plan reads.
+     */
+    public static RemoteCommand containersCommand(HostState desired) {
+        return command(desired, false);
+    }
+
+    private static RemoteCommand command(HostState desired, boolean whole) {
         StringBuilder s = new StringBuilder();
-        s.append("f() { printf '@@FILE %s\\n' \"$1\"; if [ -f \"$2\" ]; then base64 -w0 < \"$2\"; echo; else echo '@@ABSENT'; fi; }\n");
-        for (String path : paths(desired)) {
-            s.append("f ").append(Shell.quote(path)).append(' ').append(Shell.path(path)).append('\n');
+        if (whole) {
+            s.append("f() { printf '@@FILE %s\\n' \"$1\"; if [ -f \"$2\" ]; then base64 -w0 < \"$2\"; echo; else echo '@@ABSENT'; fi; }\n");
+            for (String path : paths(desired)) {
+                s.append("f ").append(Shell.quote(path)).append(' ').append(Shell.path(path)).append('\n');
+            }
         }
         s.append("printf '@@COMPOSE\\n'; ").append(ProbeCommands.COMPOSE_FLAVOUR).append('\n');
         for (ComposeProject p : desired.projects()) {
             s.append("printf '@@CONTAINERS %s\\n' ").append(Shell.quote(p.name())).append("; ")
                     .append("ids=$(docker ps -aq --filter label=com.docker.compose.project=").append(Shell.quote(p.name()))
                     .append(" 2>/dev/null); if [ -n \"$ids\" ]; then docker inspect $ids; else echo '[]'; fi\n");
+        }
+        if (!whole) {
+            s.append("printf '@@END\\n'\n");
+            return RemoteCommand.of("read the host's containers", s.toString());
         }
         for (ComposeProject p : desired.projects()) {
             if (p.appOwned()) {

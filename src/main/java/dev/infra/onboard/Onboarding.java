@@ -205,7 +205,7 @@ public final class Onboarding {
         try {
             Remote remote = f.remote(host);
             HostState desired = f.desired(host.name());
-            String flavor = f.observe(List.of(host)).get(0).state().map(ObservedHost::compose).orElse("v1");
+            String flavor = f.observeContainers(host).state().map(ObservedHost::compose).orElse("v1");
             List<String> failures = new ArrayList<>();
             for (ComposeProject p : desired.projects()) {
                 ExecResult down = remote.run(HostCommands.down(flavor, p), Duration.ofMinutes(2));

@@ -36,12 +36,6 @@ public final class Planner {
     private Planner() {}
 
     public static Plan.HostPlan plan(HostState desired, ObservedHost observed, SecretValues secrets, String reach) {
-        return plan(desired, observed, Optional.empty(), secrets, reach);
-    }
-
-    /** {@code store}: where the running NATS server keeps JetStream, when that is not where the desired state puts it. */
-    public static Plan.HostPlan plan(HostState desired, ObservedHost observed, Optional<NatsStore> store, SecretValues secrets,
-                                     String reach) {
         List<PortConflicts.Conflict> conflicts = PortConflicts.find(desired.projects(), observed.running());
         if (!conflicts.isEmpty()) {
             return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(), reach,
@@ -63,18 +57,22 @@ public final class Planner {
         for (ComposeProject p : desired.projects()) {
             services.addAll(services(p, desired, observed, files, changedEnvKeys, secrets));
         }
-        Optional<Plan.StoreMove> move = Optional.empty();
-        if (store.isPresent() && desired.duties().natsServer().isPresent()) {
-            NatsServer server = desired.duties().natsServer().get();
-            boolean recreated = services.stream().anyMatch(s -> s.project().equals(server.project()) && s.service().equals(server.service())
-                    && s.action() == Action.REPLACE);
-            if (recreated) {
-                move = Optional.of(new Plan.StoreMove(server.service(), store.get().container(), store.get().liveStoreDir(),
-                        StoreMove.volumeName(server), StoreMove.targetDir(server), store.get().snapshot(), store.get().unreadable()));
-            }
-        }
         return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(),
-                reach, List.copyOf(files), List.copyOf(services), Optional.empty(), move, appChanges(desired, observed, services));
+                reach, List.copyOf(files), List.copyOf(services), Optional.empty(), Optional.empty(), appChanges(desired, observed, services));
+    }
+
+    /** The NATS server this plan recreates, if it recreates one: only then can its JetStream store move. */
+    public static Optional<NatsServer> recreatedNatsServer(Plan.HostPlan plan, HostState desired) {
+        return desired.duties().natsServer().filter(server -> plan.services().stream().anyMatch(s -> s.project().equals(server.project())
+                && s.service().equals(server.service()) && s.action() == Action.REPLACE));
+    }
+
+    /** The plan with the store move that recreating {@code server} means: its live store is elsewhere ({@code store}). */
+    public static Plan.HostPlan withStoreMove(Plan.HostPlan plan, NatsServer server, NatsStore store) {
+        Plan.StoreMove move = new Plan.StoreMove(server.service(), store.container(), store.liveStoreDir(), StoreMove.volumeName(server),
+                StoreMove.targetDir(server), store.snapshot(), store.unreadable());
+        return new Plan.HostPlan(plan.host(), plan.roles(), plan.reach(), plan.files(), plan.services(), plan.error(), Optional.of(move),
+                plan.notes());
     }
 
     static Optional<FileChange> fileChange(String path, String desired, Optional<String> observed, SecretValues secrets) {

@@ -104,7 +104,7 @@ public final class FleetChecks {
 
     private ObservedHost observe(Host h) {
         CompletableFuture<ObservedHost> f = observed.computeIfAbsent(h.name(), k -> CompletableFuture.supplyAsync(() -> {
-            Fleet.Observation o = fleet.observe(List.of(h)).get(0);
+            Fleet.Observation o = fleet.observeContainers(h);
             return o.state().orElseThrow(() -> new IllegalStateException(o.error().orElse("cannot read the host")));
         }, Background.THREAD_PER_TASK));
         return f.join();

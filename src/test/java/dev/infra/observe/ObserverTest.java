@@ -3,6 +3,7 @@ package dev.infra.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.infra.testing.Inventories;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,18 @@ class ObserverTest {
         assertThat(o.running()).extracting(PortConflicts.Running::name).containsExactly("ami-platform_celeryworker_1", "old-nats");
         assertThat(o.running().get(1).hostPorts()).containsExactly(4222);
         assertThat(o.pendingRestarts()).containsExactly("ami-platform/celeryworker");
+    }
+
+    @Test
+    void aHealthGatesPollReadsContainersOnlyNoFileBytes() {
+        var desired = Inventories.renderer().render(Inventories.shipped("ami.yml")).get("ami-worker-2");
+        String whole = Observer.command(desired).script();
+        String poll = Observer.containersCommand(desired).script();
+        assertThat(whole).contains("base64").contains("@@RUNNING");
+        assertThat(poll).doesNotContain("base64").doesNotContain("@@FILE").doesNotContain("@@RUNNING").contains("@@CONTAINERS");
+        ObservedHost o = Observer.parse("w1", "@@COMPOSE\nv1\n@@CONTAINERS ami-platform\n[]\n@@END\n");
+        assertThat(o.files()).isEmpty();
+        assertThat(o.compose()).isEqualTo("v1");
     }
 
     @Test
