@@ -8,8 +8,10 @@ import dev.infra.observe.ServiceHealth;
 import dev.infra.render.ComposeProject;
 import dev.infra.render.HostState;
 import dev.infra.render.NatsServer;
+import dev.infra.ssh.Forward;
 import dev.infra.ssh.Remote;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -28,17 +30,20 @@ public final class Health {
     public static Optional<String> natsProblem(Remote natsHost, NatsServer server, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                JetStreamReport r = NatsMonitor.read(natsHost, server.monitorPort(), Duration.ofSeconds(3));
-                if (r.serving()) {
-                    return Optional.empty();
+        try (Forward f = natsHost.forward("127.0.0.1", server.monitorPort(), 0)) {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            while (System.nanoTime() < deadline) {
+                try {
+                    JetStreamReport r = NatsMonitor.read(http, f.localPort(), Duration.ofSeconds(3));
+                    if (r.serving()) {
+                        return Optional.empty();
+                    }
+                    last = "healthz " + r.healthzStatus() + " " + r.healthzBody() + "; JetStream " + (r.enabled() ? "on" : "off");
+                } catch (IOException | RuntimeException e) {
+                    last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 }
-                last = "healthz " + r.healthzStatus() + " " + r.healthzBody() + "; JetStream " + (r.enabled() ? "on" : "off");
-            } catch (IOException | RuntimeException e) {
-                last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                sleep(500);
             }
-            sleep(500);
         }
         return Optional.of("NATS on " + natsHost.endpoint().name() + " is not healthy after " + within.toSeconds() + " s: " + last);
     }

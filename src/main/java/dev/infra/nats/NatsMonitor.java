@@ -19,11 +19,15 @@ public final class NatsMonitor {
     /** /healthz and /jsz of the server listening on {@code port} on the host's loopback. */
     public static JetStreamReport read(Remote natsHost, int port, Duration timeout) throws IOException {
         try (Forward f = natsHost.forward("127.0.0.1", port, 0)) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
-            HttpResponse<String> healthz = get(http, f.localPort(), "/healthz?js-enabled-only=true", timeout);
-            HttpResponse<String> jsz = get(http, f.localPort(), "/jsz", timeout);
-            return JetStreamReport.parse(healthz.statusCode(), healthz.body(), jsz.statusCode(), jsz.body());
+            return read(HttpClient.newBuilder().connectTimeout(timeout).build(), f.localPort(), timeout);
         }
+    }
+
+    /** The same read through a forward the caller holds open (a gate polling twice a second keeps one). */
+    public static JetStreamReport read(HttpClient http, int localPort, Duration timeout) throws IOException {
+        HttpResponse<String> healthz = get(http, localPort, "/healthz?js-enabled-only=true", timeout);
+        HttpResponse<String> jsz = get(http, localPort, "/jsz", timeout);
+        return JetStreamReport.parse(healthz.statusCode(), healthz.body(), jsz.statusCode(), jsz.body());
     }
 
     /** Status code of GET {@code path} on a monitoring port reached through {@code via} at {@code address}. */
