@@ -2,15 +2,12 @@ package dev.infra.adopt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infra.fleet.Fleet;
 import dev.infra.nats.JobStream;
-import dev.infra.nats.NatsAdmin;
 import dev.infra.testing.Cli;
 import dev.infra.testing.LabExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -32,40 +29,28 @@ class BrownfieldLabTest {
     static final Path FIXTURE = Cli.repo().resolve("src/test/resources/brownfield/ami-platform");
     static final String GIT = "git -c user.name=dev -c user.email=dev@antenna.example";
 
+    /** One deployment of the app's checkout: its own compose file, the team's env files, and which services run. */
+    static String appOwned(String role, String composeFile, String services) {
+        return "  " + role + ":\n"
+                + "    deploy_dir: ~/ami-platform\n"
+                + "    compose_file: " + composeFile + "\n"
+                + "    compose_owner: app\n"
+                + "    compose_env_file: .envs/.production/.compose\n"
+                + "    env_file: .envs/.production/.django\n"
+                + "    env_files: [.envs/.production/.django, .envs/.production/.postgres]\n"
+                + "    managed_env:\n"
+                + "      NATS_URL: ${var:nats_url}\n"
+                + "    services:\n" + services;
+    }
+
     /** lab.yml whose deployments are the app's own compose files (compose_owner: app). */
     static Path brownfieldInventory() throws Exception {
         String base = Files.readString(Path.of(Cli.inventory("lab.yml")));
-        String deployments = """
-                deployments:
-                  app:
-                    deploy_dir: ~/ami-platform
-                    compose_file: docker-compose.production.yml
-                    compose_owner: app
-                    compose_env_file: .envs/.production/.compose
-                    env_file: .envs/.production/.django
-                    env_files: [.envs/.production/.django, .envs/.production/.postgres]
-                    managed_env:
-                      NATS_URL: ${var:nats_url}
-                    services:
-                      django: {}
-                      celeryworker: {}
-                      celerybeat: {}
-                      flower: {}
-                  worker:
-                    deploy_dir: ~/ami-platform
-                    compose_file: docker-compose.worker.yml
-                    compose_owner: app
-                    compose_env_file: .envs/.production/.compose
-                    env_file: .envs/.production/.django
-                    env_files: [.envs/.production/.django, .envs/.production/.postgres]
-                    managed_env:
-                      NATS_URL: ${var:nats_url}
-                    services:
-                      django: {scale: 0}
-                      celeryworker: {}
-                      celeryworker_jobs: {}
-                      celeryworker_ml: {scale: 2}
-                """;
+        String deployments = "deployments:\n"
+                + appOwned("app", "docker-compose.production.yml",
+                        "      django: {}\n      celeryworker: {}\n      celerybeat: {}\n      flower: {}\n")
+                + appOwned("worker", "docker-compose.worker.yml",
+                        "      django: {scale: 0}\n      celeryworker: {}\n      celeryworker_jobs: {}\n      celeryworker_ml: {scale: 2}\n");
         Path file = lab.dir().resolve("lab-brownfield.yml");
         Files.writeString(file, base.substring(0, base.indexOf("\ndeployments:")) + "\n" + deployments);
         return file;
@@ -95,13 +80,6 @@ class BrownfieldLabTest {
         lab.sh(host, "cd ~/ami-platform && docker-compose -f " + composeFile + " --env-file .envs/.production/.compose up -d --build 2>&1");
     }
 
-    static JobStream job(String name) throws Exception {
-        try (Fleet f = lab.fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
-            return admin.streams().stream().filter(s -> s.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no stream " + name));
-        }
-    }
-
     static String env(String host, String container, String key) {
         return lab.sh(host, "docker inspect " + container + " --format '{{range .Config.Env}}{{println .}}{{end}}' | grep '^" + key
                 + "=' || true").strip();
@@ -122,7 +100,7 @@ class BrownfieldLabTest {
         lab.standin(WORKER, "enqueue --job 9300 --tasks 4");
         assertThat(env(WORKER, "ami-platform_celeryworker_1", "NATS_URL")).isEmpty();
         String appContainers = lab.sh(APP, "docker ps -aq --no-trunc | sort");
-        JobStream jobBefore = job("job_9300");
+        JobStream jobBefore = lab.stream("job_9300");
 
         Path inventory = brownfieldInventory();
         Cli.Result plan = lab.infraOn(inventory, "plan", "--no-color");
@@ -152,7 +130,7 @@ class BrownfieldLabTest {
         }
         assertThat(lab.sh(APP, "docker ps -aq --no-trunc | sort")).as("nothing on ami-live was recreated").isEqualTo(appContainers);
         assertThat(env(APP, "ami-platform_celeryworker_1", "NATS_URL")).isEqualTo("NATS_URL=nats://nats:4222");
-        JobStream jobAfter = job("job_9300");
+        JobStream jobAfter = lab.stream("job_9300");
         assertThat(jobAfter.messages()).isEqualTo(jobBefore.messages());
         assertThat(jobAfter.consumer("job-9300-consumer").orElseThrow().ackFloorStreamSeq())
                 .isEqualTo(jobBefore.consumer("job-9300-consumer").orElseThrow().ackFloorStreamSeq());

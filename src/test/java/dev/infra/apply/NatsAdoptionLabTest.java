@@ -29,13 +29,6 @@ class NatsAdoptionLabTest {
 
     static final String NATS = "ami-redis-1";
 
-    static JobStream job(String name) throws Exception {
-        try (Fleet f = lab.fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
-            return admin.streams().stream().filter(s -> s.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no stream " + name));
-        }
-    }
-
     /** No hand-started NATS left by another test (a compose project converge keeps); then the lab's baseline. */
     static void converge() {
         lab.sh(NATS, "ids=$(docker ps -aq --filter label=com.docker.compose.project=nats-hand); [ -z \"$ids\" ] || docker rm -f $ids");
@@ -63,12 +56,16 @@ class NatsAdoptionLabTest {
         assertThat(apply.exitCode()).as(apply.all()).isZero();
     }
 
-    @Test
-    void anInFlightJobSurvivesMovingJetStreamOffTmp() throws Exception {
+    /** Production's state: a hand-managed compose file, JetStream in the container's /tmp; nothing consumes jobs. */
+    static void seedNats() {
         converge();
         lab.workers("stop");
-        // Production's state: a hand-managed compose file, JetStream in the container's /tmp.
         lab.natsByHand("~/nats", "nats");
+    }
+
+    @Test
+    void anInFlightJobSurvivesMovingJetStreamOffTmp() throws Exception {
+        seedNats();
 
         // A job in flight, created as the app creates it: 5 tasks, 3 handed out, 2 of them acknowledged.
         lab.standin("ami-worker-2", "enqueue --job 9100 --tasks 5");
@@ -80,7 +77,7 @@ class NatsAdoptionLabTest {
             tasks.get(0).ackSync(Duration.ofSeconds(5));
             tasks.get(1).ackSync(Duration.ofSeconds(5));
         }
-        JobStream before = job("job_9100");
+        JobStream before = lab.stream("job_9100");
         JobStream.Consumer c = before.consumer("job-9100-consumer").orElseThrow();
         assertThat(List.of(before.messages(), c.ackFloorStreamSeq(), c.numPending(), c.numAckPending())).containsExactly(5L, 2L, 2L, 1L);
 
@@ -109,11 +106,9 @@ class NatsAdoptionLabTest {
 
     @Test
     void aMoveWhoseNewServerFailsPutsTheOldOneBackWithItsData() throws Exception {
-        converge();
-        lab.workers("stop");
-        lab.natsByHand("~/nats", "nats");
+        seedNats();
         lab.standin("ami-worker-2", "enqueue --job 9200 --tasks 3");
-        JobStream before = job("job_9200");
+        JobStream before = lab.stream("job_9200");
 
         // The new server cannot start (its image is not there): apply must fail and put back the old one, data and all.
         Path broken = lab.inventoryVariant("lab-nats-missing-image.yml", yaml -> yaml.replace("image: infra-lab/nats:2.9",
@@ -122,14 +117,14 @@ class NatsAdoptionLabTest {
         assertThat(apply.exitCode()).as(apply.all()).isEqualTo(1);
         assertThat(apply.out()).contains("copied its JetStream store").contains("FAILED").contains("put the old NATS container back");
         assertThat(lab.sh(NATS, "sleep 2; curl -s http://127.0.0.1:8222/jsz")).contains("/tmp/nats/jetstream");
-        JobStream after = job("job_9200");
+        JobStream after = lab.stream("job_9200");
         assertThat(after.messages()).isEqualTo(before.messages());
         assertThat(after.lastSeq()).isEqualTo(before.lastSeq());
         lab.workers("start");
     }
 
     static void assertSameJob(JobStream before) throws Exception {
-        JobStream after = job("job_9100");
+        JobStream after = lab.stream("job_9100");
         JobStream.Consumer was = before.consumer("job-9100-consumer").orElseThrow();
         JobStream.Consumer now = after.consumer("job-9100-consumer").orElseThrow();
         assertThat(after.messages()).isEqualTo(before.messages());

@@ -59,10 +59,20 @@ class ProbeCommandsTest {
     @Test
     void theLogScanQuotesItsInputsAndDoesNothingWithoutProjects() {
         assertThat(run(ProbeCommands.errorLines(List.of(), "30m", "error", 3).script()).exitCode()).isZero();
-        String script = ProbeCommands.errorLines(List.of("ami-platform; touch pwned"), "30m'; touch pwned2; '", "a|b", 3).script();
+        // Canaries with absolute paths (the sh runs in this JVM's directory, not in HOME). The project name is used on
+        // every run (docker ps --filter); since and pattern only reach a shell with a container of the project.
+        Path a = home.resolve("pwned-a");
+        Path b = home.resolve("pwned-b");
+        Path c = home.resolve("pwned-c");
+        String script = ProbeCommands.errorLines(List.of("ami-platform; touch " + a + "; $(touch " + b + ")"),
+                "30m'; touch " + c + "; '", "a|b`touch " + c + "`", 3).script();
         run(script);
-        assertThat(home.resolve("pwned")).doesNotExist();
-        assertThat(Path.of("pwned2")).doesNotExist();
+        assertThat(a).doesNotExist();
+        assertThat(b).doesNotExist();
+        assertThat(c).doesNotExist();
+        // …and the same canary unquoted does fire: the check above can fail.
+        run("true; touch " + a);
+        assertThat(a).exists();
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.infra.lab.LabDocker;
 import dev.infra.lab.LabImages;
 import dev.infra.lab.LabPlan;
 import dev.infra.lab.OpenSsh;
+import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
 import dev.infra.render.Duties;
 import dev.infra.render.HostState;
@@ -317,6 +318,16 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
             work.accept(admin.management());
         } catch (Exception e) {
             throw new AssertionError("JetStream on " + nats.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A stream with its consumers as JetStream reports it now, read as infra reads it. */
+    public JobStream stream(String name) {
+        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(10))) {
+            return admin.streams().stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no stream " + name));
+        } catch (IOException e) {
+            throw new AssertionError("JetStream: " + e.getMessage(), e);
         }
     }
 
