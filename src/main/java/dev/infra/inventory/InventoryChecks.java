@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 final class InventoryChecks {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    private static final Pattern NAMED_VOLUME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    static final Pattern NAMED_VOLUME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     static final ByteSize NATS_MAX_PAYLOAD_LIMIT = new ByteSize(64L << 20);
 
     private final Inventory inv;
@@ -213,11 +213,28 @@ final class InventoryChecks {
             }
         }
         for (Deployment.Service s : d.services().values()) {
-            if (s.image().isEmpty() && d.image() == null && !d.appOwnsCompose()) {
+            if (s.image().isEmpty() && !s.builds() && d.image() == null && !d.appOwnsCompose()) {
                 error(p + ".services." + s.name(), "service " + s.name() + " has no image",
-                        "set image: under deployments." + d.role().id() + " (shared) or on the service");
+                        "set image: under deployments." + d.role().id() + " (shared), under its defaults:, or on the service; or build: it");
             }
+            checkServiceSettings(d, p + ".services." + s.name(), s.settings());
         }
+        d.perHost().forEach((host, overrides) -> {
+            String hp = p + ".per_host." + host;
+            if (inv.host(host).filter(h -> h.has(d.role())).isEmpty()) {
+                error(hp, "per_host names " + host + ", which is not a " + d.role().id() + " host of this inventory"
+                        + Suggest.didYouMean(host, inv.hostsWith(d.role()).stream().map(Host::name).toList()),
+                        "use the name of a host with role " + d.role().id() + " (hosts: …)");
+            }
+            overrides.forEach((name, settings) -> {
+                if (!d.services().containsKey(name)) {
+                    error(hp + ".services." + name, "per_host." + host + " overrides service " + name + ", which deployments."
+                            + d.role().id() + " does not declare" + Suggest.didYouMean(name, d.services().keySet()),
+                            "declare it under services: (scale: 0 if only some hosts run it), then override it here");
+                }
+                checkServiceSettings(d, hp + ".services." + name, settings);
+            });
+        });
         d.extraHosts().forEach((alias, ip) -> {
             if (!isIpLiteral(ip)) {
                 error(p + ".extra_hosts." + alias, "extra_hosts needs an IP address; '" + ip + "' is not one",
@@ -225,6 +242,29 @@ final class InventoryChecks {
             }
         });
         checkNatsUrl(d, p);
+    }
+
+    /** What compose itself would refuse or silently get wrong about one service's settings. */
+    @SuppressWarnings("unchecked")
+    private void checkServiceSettings(Deployment d, String p, Map<String, Object> settings) {
+        for (Object dep : (List<Object>) settings.getOrDefault("depends_on", List.of())) {
+            if (!d.services().containsKey((String) dep)) {
+                error(p + ".depends_on", "depends_on names " + dep + ", which deployments." + d.role().id() + " does not declare"
+                        + Suggest.didYouMean((String) dep, d.services().keySet()), "name a service listed under services:");
+            }
+        }
+        ((Map<String, Object>) settings.getOrDefault("extra_hosts", Map.of())).forEach((alias, ip) -> {
+            if (!isIpLiteral((String) ip)) {
+                error(p + ".extra_hosts." + alias, "extra_hosts needs an IP address; '" + ip + "' is not one",
+                        "write the IP, e.g. " + alias + ": 10.0.0.5 (or a ${var:…} holding it)");
+            }
+        });
+        ((Map<String, Object>) settings.getOrDefault("environment", Map.of())).keySet().forEach(key -> {
+            if (d.managedEnv().containsKey(key)) {
+                error(p + ".environment." + key, key + " is in managed_env; compose's environment: would override the env file's value",
+                        "remove it from environment: (managed_env already sets it on every service)");
+            }
+        });
     }
 
     /** The seed incident: a worker whose NATS_URL is missing or points at localhost loses every ack. */

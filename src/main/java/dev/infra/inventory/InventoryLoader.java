@@ -282,33 +282,28 @@ public final class InventoryLoader {
         String natsAlias = r.string("nats_alias", "nats");
         LinkedHashMap<String, String> extraHosts = r.stringMap("extra_hosts", ALIAS_NAME,
                 "aliases are host names: letters, digits, '-' and '.'", TextKind.PLAIN);
+        String appFile = appOwned ? composeFile : null;
+        // Shared settings once (what the app's compose files say with a `&django` anchor), merged into every service.
+        Map<String, Object> defaults = r.has("defaults") ? ComposeSettings.read(r.map("defaults"), appFile) : Map.of();
         LinkedHashMap<String, Deployment.Service> services = new LinkedHashMap<>();
         r.sections("services", SERVICE_NAME, "compose service names are letters, digits, '-', '_' and '.'")
-                .forEach((name, s) -> {
-                    Deployment.Service service = new Deployment.Service(name,
-                            s.optString("image"),
-                            s.optString("command"),
-                            s.integer("scale", 1, 0, 1000),
-                            s.stringList("ports", TextKind.PLAIN));
-                    if (appOwned) {
-                        for (String key : List.of("image", "command", "ports")) {
-                            if (s.has(key)) {
-                                r.context().error(r.context().sourceMap().at(s.child(key)), "deployments." + role.id() + " has compose_owner: app,"
-                                        + " so the app's " + composeFile + " decides " + name + "'s " + key,
-                                        "remove " + key + " here (change it in the app's compose file), or set compose_owner: infra");
-                            }
-                        }
-                    }
-                    services.put(name, service);
-                    s.finish();
-                });
+                .forEach((name, s) -> services.put(name, new Deployment.Service(name, ComposeSettings.merge(defaults,
+                        ComposeSettings.read(s, appFile)))));
+        LinkedHashMap<String, Map<String, Map<String, Object>>> perHost = new LinkedHashMap<>();
+        r.sections("per_host", HOST_NAME, "host names are lowercase letters, digits, '-' and '.'").forEach((host, h) -> {
+            LinkedHashMap<String, Map<String, Object>> overrides = new LinkedHashMap<>();
+            h.sections("services", SERVICE_NAME, "compose service names are letters, digits, '-', '_' and '.'")
+                    .forEach((name, s) -> overrides.put(name, ComposeSettings.read(s, appFile)));
+            h.finish();
+            perHost.put(host, overrides);
+        });
         if (services.isEmpty()) {
             r.context().error(r.loc(), "deployments." + role.id() + " declares no services",
                     "list the compose services under services:, e.g. celeryworker: {}");
         }
         r.finish();
         return new Deployment(role, deployDir, composeFile, image, restart, List.copyOf(envFiles), managedEnvFile,
-                managedEnv, natsAlias, extraHosts, services, appOwned, composeEnvFile);
+                managedEnv, natsAlias, extraHosts, services, appOwned, composeEnvFile, perHost);
     }
 
     private HealthEndpoint readEndpoint(String name, MapReader r) {

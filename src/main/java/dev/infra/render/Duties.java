@@ -70,7 +70,7 @@ public record Duties(boolean jumpHost, Optional<NatsServer> natsServer, List<Dep
             List<Deployment> deployments = new ArrayList<>();
             for (Role role : List.of(Role.APP, Role.WORKER)) {
                 if (h.has(role)) {
-                    inv.deployment(role).ifPresent(deployments::add);
+                    inv.deployment(role).map(d -> d.forHost(h.name())).ifPresent(deployments::add);
                 }
             }
             List<HealthEndpoint> processing = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.infra.render;
 
+import dev.infra.inventory.ComposeSettings;
 import dev.infra.inventory.Deployment;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,7 +95,9 @@ public final class Renderer {
             env.add(managed);
             List<ComposeProject.Service> services = d.services().values().stream()
                     .map(s -> new ComposeProject.Service(s.name(), s.scale(), s.image().orElse(d.image()))).toList();
-            List<String> envFiles = d.envFiles().stream().map(f -> join(d.deployDir(), f)).toList();
+            LinkedHashSet<String> loaded = new LinkedHashSet<>(d.envFiles());
+            d.services().values().forEach(s -> loaded.addAll(s.envFiles()));
+            List<String> envFiles = loaded.stream().map(f -> f.startsWith("/") ? f : join(d.deployDir(), f.startsWith("./") ? f.substring(2) : f)).toList();
             // What its containers must carry live: the managed entries of every env file they load.
             Map<String, String> required = envFiles.contains(managed.path()) ? Map.copyOf(managed.entries()) : Map.of();
             List<Integer> ports = d.services().values().stream().filter(s -> s.scale() > 0).flatMap(s -> s.ports().stream())
@@ -152,18 +156,40 @@ public final class Renderer {
         d.extraHosts().forEach(extraHosts::putIfAbsent);
         ctx.put("deployment", d);
         List<Map<String, Object>> services = new ArrayList<>();
+        LinkedHashSet<String> volumes = new LinkedHashSet<>();
         for (Deployment.Service s : d.services().values()) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("name", s.name());
-            view.put("image", s.image().orElse(d.image()));
-            view.put("command", s.command().orElse(null));
+            view.put("image", s.image().orElse(s.builds() ? null : d.image()));
+            view.put("command", s.settings().get("command"));
+            view.put("restart", s.settings().getOrDefault("restart", d.restart()));
             view.put("scale", s.scale());
+            LinkedHashSet<String> envFiles = new LinkedHashSet<>(d.envFiles());
+            envFiles.addAll(s.envFiles());
+            view.put("env_files", envFiles.stream().map(f -> f.startsWith("/") || f.startsWith("./") ? f : "./" + f).toList());
+            LinkedHashMap<String, Object> hosts = new LinkedHashMap<String, Object>(extraHosts);
+            hosts.putAll(extraHostsOf(s));
+            view.put("extra_hosts", hosts);
             view.put("ports", s.ports());
+            // Everything else the service declares, in compose's own vocabulary (build, environment, volumes, …).
+            LinkedHashMap<String, Object> more = new LinkedHashMap<>(s.settings());
+            HANDLED_KEYS.forEach(more::remove);
+            view.put("more", more);
             services.add(view);
+            volumes.addAll(ComposeSettings.namedVolumes(s.settings()));
         }
+        ctx.put("volumes", List.copyOf(volumes));
         ctx.put("services", services);
         ctx.put("extra_hosts", extraHosts);
         return ctx;
+    }
+
+    /** The service keys the deployment template writes itself; the rest are written as declared. */
+    private static final List<String> HANDLED_KEYS = List.of("image", "command", "restart", "scale", "env_file", "extra_hosts", "ports");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> extraHostsOf(Deployment.Service s) {
+        return (Map<String, Object>) s.settings().getOrDefault("extra_hosts", Map.of());
     }
 
     private String evaluate(String template, Map<String, Object> ctx) {

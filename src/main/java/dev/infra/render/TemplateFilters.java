@@ -9,6 +9,7 @@ import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Function;
 
 /**
@@ -23,7 +24,7 @@ final class TemplateFilters extends AbstractExtension {
     public Map<String, Filter> getFilters() {
         return Map.of(
                 "yaml", filter(v -> yamlQuote(String.valueOf(v))),
-                "compose", filter(v -> yamlQuote(String.valueOf(v).replace("$", "$$"))),
+                "compose", filter(TemplateFilters::composeValue),
                 "conf", filter(v -> confQuote(String.valueOf(v))),
                 "go", filter(v -> Durations.format((Duration) v)),
                 "bytes", filter(v -> String.valueOf(((ByteSize) v).bytes())));
@@ -47,6 +48,27 @@ final class TemplateFilters extends AbstractExtension {
             }
         }
         return b.append('"').toString();
+    }
+
+    /**
+     * A compose value on one line: strings double-quoted with {@code $} escaped, numbers and booleans
+     * plain, lists and mappings in flow style ({@code ["a", "b"]}, {@code {"K": "v"}}), nested as deep as needed.
+     */
+    static String composeValue(Object v) {
+        if (v instanceof Integer || v instanceof Long || v instanceof Boolean) {
+            return String.valueOf(v);
+        }
+        if (v instanceof List<?> list) {
+            StringJoiner j = new StringJoiner(", ", "[", "]");
+            list.forEach(item -> j.add(composeValue(item)));
+            return j.toString();
+        }
+        if (v instanceof Map<?, ?> map) {
+            StringJoiner j = new StringJoiner(", ", "{", "}");
+            map.forEach((key, value) -> j.add(yamlQuote(String.valueOf(key)) + ": " + composeValue(value)));
+            return j.toString();
+        }
+        return yamlQuote(String.valueOf(v).replace("$", "$$"));
     }
 
     static String confQuote(String s) {

@@ -96,6 +96,23 @@ public final class MapReader {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /** True when {@code key} holds a list (for keys that take a string or a list, like compose's command). */
+    public boolean isList(String key) {
+        NodeTuple t = entries.get(key);
+        return t != null && t.getValueNode() instanceof SequenceNode;
+    }
+
+    /** True when {@code key} holds a mapping (for keys that take a string or a mapping, like compose's build). */
+    public boolean isMap(String key) {
+        NodeTuple t = entries.get(key);
+        return t != null && t.getValueNode() instanceof MappingNode;
+    }
+
+    /** Reports a problem with {@code key}'s value (or with the section when it is absent). */
+    public void error(String key, String message, String fix) {
+        ctx.error(locOf(key), message, fix);
+    }
+
     // ---- scalars -------------------------------------------------------------------------------
 
     public Optional<String> optString(String key) {

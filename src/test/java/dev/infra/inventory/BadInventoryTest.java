@@ -99,6 +99,12 @@ class BadInventoryTest {
         return new Case(name, yaml, position(yaml, marker), message);
     }
 
+    /** The one worker service given a compose setting. */
+    static Case service(String name, String setting, String marker, String message) {
+        String yaml = VALID.replace("      celeryworker: {}", "      celeryworker:\n        " + setting);
+        return new Case(name, yaml, position(yaml, marker), message);
+    }
+
     /** compose_owner: app, and a service that still says what command it runs (the app's file decides). */
     static Case appOwnedWithCommand() {
         String yaml = VALID.replace("    compose_file: docker-compose.worker.yml", "    compose_file: docker-compose.worker.yml\n    compose_owner: app")
@@ -189,6 +195,34 @@ class BadInventoryTest {
                 replace("extra_hosts that is not an IP", "    managed_env:", "    extra_hosts:\n      db: database.local\n    managed_env:",
                         "database.local", "extra_hosts needs an IP address"),
                 replace("merge keys", "  user: root", "  <<: {user: root}", "<<", "merge keys (<<) are not supported"),
+                service("an unknown compose key on a service", "volumez: [./config:/app/config]", "volumez",
+                        "unknown key 'volumez' in deployments.worker.services.celeryworker. Did you mean 'volumes'?"),
+                service("a compose key of the wrong type (a string for a list)", "volumes: ./config:/app/config", "./config",
+                        "deployments.worker.services.celeryworker.volumes must be a list"),
+                service("environment as a list of KEY=value", "environment: [CELERY_QUEUES=jobs]", "[CELERY",
+                        "environment must be a mapping"),
+                service("a volume without an absolute target", "volumes: [\"./config:app/config\"]", "\"./config",
+                        "'./config:app/config' is not a valid volumes entry"),
+                service("a volume mode compose does not know", "volumes: [\"./config:/app/config:rox\"]", "\"./config",
+                        "is not a valid volumes entry"),
+                service("a restart policy compose does not know", "restart: sometimes", "sometimes", "'sometimes' is not a restart policy"),
+                service("a port that is not a port", "ports: [\"50o1:5000\"]", "\"50o1", "'50o1:5000' is not a valid ports entry"),
+                service("a stop_grace_period without a unit", "stop_grace_period: 120", "120", "'120' is not a duration"),
+                service("an unknown key under deploy", "deploy: {replicas: 3}", "replicas", "unknown key 'replicas' in deployments.worker.services.celeryworker.deploy"),
+                service("a secret written into environment", "environment: {DJANGO_SECRET_KEY: abc123}", "abc123",
+                        "DJANGO_SECRET_KEY looks like a secret"),
+                service("environment overriding the managed NATS_URL", "environment: {NATS_URL: \"nats://nats:4222\"}", "\"nats://nats:4222\"}",
+                        "NATS_URL is in managed_env"),
+                service("depends_on a service that is not declared", "depends_on: [djnago]", "[djnago]",
+                        "depends_on names djnago, which deployments.worker does not declare"),
+                service("healthcheck disabled and configured", "healthcheck: {test: [CMD, \"true\"], disable: true}", "true}",
+                        "compose refuses the mix"),
+                replace("per_host naming a host that is not a worker", "      celeryworker: {}",
+                        "      celeryworker: {}\n    per_host:\n      nats-1:\n        services:\n          celeryworker: {scale: 2}", "nats-1:\n        services",
+                        "per_host names nats-1, which is not a worker host"),
+                replace("per_host overriding an undeclared service", "      celeryworker: {}",
+                        "      celeryworker: {}\n    per_host:\n      worker-1:\n        services:\n          celeryworker_ml: {scale: 8}",
+                        "celeryworker_ml", "overrides service celeryworker_ml, which deployments.worker does not declare"),
                 new Case("an empty file", "", "1:1", "the file is empty"),
                 new Case("a scalar instead of sections", "just text\n", "1:1", "must be a mapping of sections"),
                 replace("a tab for indentation", "  user: root", "\tuser: root", "\tuser", "not valid YAML"));

@@ -57,7 +57,9 @@ class ExampleIsTheReferenceTest {
     }
 
     static String sameForBothRoles(String key) {
-        return key.replaceFirst("^deployments\\.(app|worker)(\\.|$)", "deployments.<role>$2");
+        // A service's settings are one schema (ComposeSettings) wherever they appear: defaults, services, per_host.
+        return key.replaceFirst("^deployments\\.(app|worker)(\\.|$)", "deployments.<role>$2")
+                .replaceFirst("^deployments\\.<role>\\.(defaults|per_host\\.<name>\\.services\\.<name>)\\.", "deployments.<role>.services.<name>.");
     }
 
     @Test

@@ -63,6 +63,7 @@ class RealToolsAcceptRenderedFilesTest {
             for (ManagedEnv env : state.env()) {
                 // docker-compose refuses a missing env_file; the host has them, so the test does too.
                 inv.deployments().values().forEach(d -> d.envFiles().forEach(e -> touch(hostDir, d.deployDir(), e)));
+                inv.deployments().values().forEach(d -> d.services().values().forEach(s -> s.envFiles().forEach(e -> touch(hostDir, d.deployDir(), e))));
             }
             for (DesiredFile f : state.files()) {
                 Path p = hostDir.resolve(LocalMirror.pathFor(f.path()));

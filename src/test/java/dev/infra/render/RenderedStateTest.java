@@ -69,4 +69,29 @@ class RenderedStateTest {
         assertThat(states.get("ami-cc").files()).isEmpty();
         assertThat(states.get("ami-cc").env()).isEmpty();
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void sharedSettingsReachEveryServiceAndOneHostRunsItsOwnScale() {
+        Inventory example = Inventories.shipped("example.yml");
+        Map<String, HostState> rendered = Inventories.renderer().render(example);
+        Map<String, Object> app = (Map<String, Object>) yaml(rendered.get("app-1").files().get(0).content()).get("services");
+        Map<String, Object> worker = (Map<String, Object>) app.get("celeryworker");
+        // The app's `<<: *django`: defaults reach every service; the service's own queue and keys stay its own.
+        assertThat((List<String>) worker.get("volumes")).containsExactly("./config:/app/config:ro");
+        assertThat((Map<String, Object>) worker.get("build")).containsEntry("dockerfile", "./compose/production/django/Dockerfile");
+        assertThat((Map<String, Object>) worker.get("environment")).containsEntry("CELERY_QUEUES", "antenna");
+        assertThat(worker).containsEntry("stop_grace_period", "2m").containsEntry("restart", "unless-stopped").doesNotContainKey("image");
+        assertThat((Map<String, Object>) app.get("django")).doesNotContainKey("environment").containsKey("healthcheck");
+
+        Map<String, Object> gpu = (Map<String, Object>) yaml(rendered.get("worker-gpu").files().get(0).content()).get("services");
+        Map<String, Object> plain = (Map<String, Object>) yaml(rendered.get("worker-1").files().get(0).content()).get("services");
+        assertThat((Map<String, Object>) gpu.get("celeryworker_ml")).containsEntry("scale", 8);
+        assertThat((Map<String, Object>) gpu.get("celeryworker_jobs")).containsEntry("scale", 0);
+        assertThat((Map<String, Object>) plain.get("celeryworker_ml")).containsEntry("scale", 4);
+        assertThat((Map<String, Object>) plain.get("celeryworker_jobs")).doesNotContainKey("scale");
+        // What the health gate and verify expect follows the host's own scale.
+        assertThat(rendered.get("worker-gpu").projects().get(0).running()).extracting(ComposeProject.Service::name)
+                .containsExactly("celeryworker_ml");
+    }
 }
