@@ -9,7 +9,6 @@ import dev.infra.fleet.Who;
 import dev.infra.inventory.Host;
 import dev.infra.plan.Plan;
 import dev.infra.plan.SavedPlan;
-import dev.infra.units.Durations;
 import dev.infra.view.PlanJson;
 import dev.infra.view.PlanTextView;
 import java.io.IOException;
@@ -81,12 +80,7 @@ final class ApplyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        Duration wait;
-        try {
-            wait = Durations.parse(lockWait);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--lock-wait: " + e.getMessage());
-        }
+        Duration wait = OptionValues.duration("--lock-wait", lockWait);
         try (Fleet f = fleet.open(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
             String who = Who.current();

@@ -5,7 +5,6 @@ import dev.infra.apply.HostCommands;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.ssh.ExecResult;
-import dev.infra.units.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +42,7 @@ final class ExecCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Duration bound = Durations.parse(timeout);
+        Duration bound = OptionValues.duration("--timeout", timeout);
         String script = String.join(" ", command);
         try (Fleet f = fleet.open(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());

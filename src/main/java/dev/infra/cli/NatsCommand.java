@@ -7,7 +7,6 @@ import dev.infra.nats.JobProgress;
 import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
 import dev.infra.nats.StaleStreams;
-import dev.infra.units.Durations;
 import dev.infra.view.JetStreamViews;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
@@ -151,7 +150,7 @@ final class NatsCommand implements Runnable {
                 }
             });
             d.subscribe(subject);
-            sleep(watchFor == null ? Duration.ofDays(3650) : duration(watchFor));
+            sleep(watchFor == null ? Duration.ofDays(3650) : OptionValues.duration("--for", watchFor));
         }
     }
 
@@ -177,7 +176,7 @@ final class NatsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Optional<Duration> threshold = Optional.ofNullable(olderThan).map(NatsCommand::duration);
+            Optional<Duration> threshold = Optional.ofNullable(olderThan).map(t -> OptionValues.duration("--older-than", t));
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 List<StaleStreams.Stale> all = StaleStreams.find(s.admin().streams(),
                         StaleStreams.Criteria.of(s.inventory().policy(), threshold), Instant.now());
@@ -222,9 +221,9 @@ final class NatsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Duration stallAfter = duration(stall);
-            Duration every = duration(interval);
-            Instant until = runFor == null ? Instant.MAX : Instant.now().plus(duration(runFor));
+            Duration stallAfter = OptionValues.duration("--stall", stall);
+            Duration every = OptionValues.duration("--interval", interval);
+            Instant until = runFor == null ? Instant.MAX : Instant.now().plus(OptionValues.duration("--for", runFor));
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 var naming = s.inventory().policy().naming();
                 Map<String, JobProgress.Sample> previous = new HashMap<>();
@@ -256,14 +255,6 @@ final class NatsCommand implements Runnable {
                     sleep(every);
                 }
             });
-        }
-    }
-
-    static Duration duration(String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
         }
     }
 

@@ -35,7 +35,7 @@ final class TriageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration stallAfter = NatsCommand.duration(stall);
+        Duration stallAfter = OptionValues.duration("--stall", stall);
         try (Fleet f = FleetOptions.open(parent.global, 8)) {
             TriageReport report = Triage.run(f, job, since, stallAfter);
             TriageView.render(report, parent.global.style(), spec.commandLine().getOut());

@@ -52,7 +52,7 @@ final class TunnelCommand implements Callable<Integer> {
                 }
                 out.println(runFor == null ? "Ctrl-C closes the tunnel." : "Closing after " + runFor + ".");
                 out.flush();
-                NatsCommand.sleep(runFor == null ? Duration.ofDays(3650) : NatsCommand.duration(runFor));
+                NatsCommand.sleep(runFor == null ? Duration.ofDays(3650) : OptionValues.duration("--for", runFor));
             }
             return ExitCodes.OK;
         }

@@ -2,7 +2,6 @@ package dev.infra.cli;
 
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
-import dev.infra.units.Durations;
 import dev.infra.verify.CheckResult;
 import dev.infra.verify.CheckRunner;
 import dev.infra.verify.FleetChecks;
@@ -46,12 +45,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (!List.of("text", "json", "nagios").contains(format)) {
             throw new UserError("--format must be text, json or nagios, not '" + format + "'");
         }
-        Duration bound;
-        try {
-            bound = Durations.parse(timeout);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--timeout: " + e.getMessage());
-        }
+        Duration bound = OptionValues.duration("--timeout", timeout);
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         try (Fleet f = fleet.open(parent.global)) {
