@@ -23,6 +23,7 @@ import picocli.CommandLine.Mixin;
                 TriageCommand.class,
                 TunnelCommand.class,
                 OnboardCommand.class,
+                ImportCommand.class,
                 RestartCommand.class,
                 ExecCommand.class,
                 RunCommand.class,

@@ -21,6 +21,7 @@ import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
 import dev.infra.ssh.SshException;
 import dev.infra.ssh.SshPool;
+import dev.infra.units.LocalFiles;
 import dev.infra.verify.CheckResult;
 import dev.infra.verify.CheckRunner;
 import dev.infra.verify.FleetChecks;
@@ -31,7 +32,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ public final class Onboarding {
         // The edit, and the pin. From here on, a failure undoes both.
         Path knownHosts = null;
         byte[] knownHostsBefore = null;
-        writeAtomically(file, edited);
+        LocalFiles.writeAtomically(file, edited);
         printDiff(file, original, edited);
         Inventory inv = env.load().apply(file);
         Host host = inv.hosts().get(h.name());
@@ -107,7 +107,7 @@ public final class Onboarding {
         } catch (RuntimeException e) {
             out.println(env.style().red("Onboarding failed: ") + e.getMessage());
         }
-        writeAtomically(file, original);
+        LocalFiles.writeAtomically(file, original);
         if (knownHosts != null) {
             if (knownHostsBefore == null) {
                 Files.deleteIfExists(knownHosts);
@@ -225,12 +225,6 @@ public final class Onboarding {
         } catch (RuntimeException e) {
             out.println("  could not clean " + host.name() + ": " + e.getMessage());
         }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".inventory", ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void printDiff(Path file, String before, String after) {

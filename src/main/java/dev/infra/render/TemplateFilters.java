@@ -2,6 +2,7 @@ package dev.infra.render;
 
 import dev.infra.units.ByteSize;
 import dev.infra.units.Durations;
+import dev.infra.yaml.YamlText;
 import io.pebbletemplates.pebble.extension.AbstractExtension;
 import io.pebbletemplates.pebble.extension.Filter;
 import io.pebbletemplates.pebble.template.EvaluationContext;
@@ -31,23 +32,7 @@ final class TemplateFilters extends AbstractExtension {
     }
 
     static String yamlQuote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return YamlText.quote(s);
     }
 
     /**

@@ -26,8 +26,6 @@ class BrownfieldLabTest {
     static final String WORKER = "ami-worker-2";
     static final String APP = "ami-live";
     static final String NATS = "ami-redis-1";
-    static final Path FIXTURE = Cli.repo().resolve("src/test/resources/brownfield/ami-platform");
-    static final String GIT = "git -c user.name=dev -c user.email=dev@antenna.example";
 
     /** One deployment of the app's checkout: its own compose file, the team's env files, and which services run. */
     static String appOwned(String role, String composeFile, String services) {
@@ -56,30 +54,6 @@ class BrownfieldLabTest {
         return file;
     }
 
-    /** The app's repository as an origin on the host, and the deploy dir a clone of it. */
-    static void checkout(String host) throws Exception {
-        lab.sh(host, "rm -rf /srv/antenna-src /srv/antenna.git");
-        try (Stream<Path> files = Files.walk(FIXTURE)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                lab.put(host, "/srv/antenna-src/" + FIXTURE.relativize(f), Files.readString(f, StandardCharsets.UTF_8));
-            }
-        }
-        lab.sh(host, "set -e; cd /srv/antenna-src && git init -q -b main && " + GIT + " add -A && " + GIT + " commit -qm v1"
-                + " && git init -q --bare -b main /srv/antenna.git && git push -q /srv/antenna.git main"
-                + " && rm -rf ~/ami-platform && git clone -q /srv/antenna.git ~/ami-platform");
-    }
-
-    /** The env files the team keeps beside the checkout (git-ignored), and the app started as its deploy script does. */
-    static void deploy(String host, String composeFile, boolean withNatsUrl) {
-        String prefix = lab.natsIp().substring(0, lab.natsIp().lastIndexOf('.'));
-        lab.put(host, "~/ami-platform/.envs/.production/.django", "# owned by the app team\nDJANGO_SECRET_KEY=s3cr3t-not-infras\n"
-                + "DATABASE_URL=postgres://antenna:pw@db/antenna\n" + (withNatsUrl ? "NATS_URL=nats://nats:4222\n" : ""));
-        lab.put(host, "~/ami-platform/.envs/.production/.postgres", "POSTGRES_USER=antenna\nPOSTGRES_PASSWORD=pg-s3cr3t\n");
-        lab.put(host, "~/ami-platform/.envs/.production/.compose", "DATABASE_IP=" + prefix + ".2\nRABBITMQ_IP=" + prefix + ".3\n"
-                + "REDIS_IP=" + prefix + ".4\nNATS_IP=" + lab.natsIp() + "\n");
-        lab.sh(host, "cd ~/ami-platform && docker-compose -f " + composeFile + " --env-file .envs/.production/.compose up -d --build 2>&1");
-    }
-
     static String env(String host, String container, String key) {
         return lab.sh(host, "docker inspect " + container + " --format '{{range .Config.Env}}{{println .}}{{end}}' | grep '^" + key
                 + "=' || true").strip();
@@ -88,15 +62,7 @@ class BrownfieldLabTest {
     @Test
     void theFirstApplyMakesOnlyTheIntendedFixesAndKeepsTheCheckoutsClean() throws Exception {
         // The state production is in: infra never ran here.
-        lab.converge();
-        for (String host : List.of(APP, WORKER)) {
-            lab.sh(host, "cd ~/ami-platform && docker-compose -p ami-platform -f $(ls docker-compose.*.yml) down 2>&1; rm -rf ~/ami-platform ~/.infra");
-        }
-        lab.natsByHand("~/nats", "nats");
-        checkout(APP);
-        checkout(WORKER);
-        deploy(APP, "docker-compose.production.yml", true);
-        deploy(WORKER, "docker-compose.worker.yml", false);
+        Brownfield.setUp(lab);
         lab.standin(WORKER, "enqueue --job 9300 --tasks 4");
         assertThat(env(WORKER, "ami-platform_celeryworker_1", "NATS_URL")).isEmpty();
         String appContainers = lab.sh(APP, "docker ps -aq --no-trunc | sort");
@@ -138,7 +104,7 @@ class BrownfieldLabTest {
         // The checkouts are clean, and the team's deploy keeps working.
         for (String host : List.of(APP, WORKER)) {
             assertThat(lab.sh(host, "cd ~/ami-platform && git status --porcelain")).as(host).isEmpty();
-            lab.sh(host, "set -e; cd /srv/antenna-src && echo '# v2' >> config/settings.ini && " + GIT + " commit -qam v2"
+            lab.sh(host, "set -e; cd /srv/antenna-src && echo '# v2' >> config/settings.ini && " + Brownfield.GIT + " commit -qam v2"
                     + " && git push -q /srv/antenna.git main");
             lab.sh(host, "cd ~/ami-platform && git pull -q --ff-only && grep -q v2 config/settings.ini");
         }
@@ -148,7 +114,7 @@ class BrownfieldLabTest {
 
         // The app changes its own compose file and pulls it without redeploying: the app's change, not infra drift.
         lab.sh(WORKER, "set -e; cd /srv/antenna-src && sed -i 's/CELERY_QUEUES: \"ml_results\"/CELERY_QUEUES: \"ml_results,jobs\"/'"
-                + " docker-compose.worker.yml && " + GIT + " commit -qam v3 && git push -q /srv/antenna.git main"
+                + " docker-compose.worker.yml && " + Brownfield.GIT + " commit -qam v3 && git push -q /srv/antenna.git main"
                 + " && cd ~/ami-platform && git pull -q --ff-only");
         Cli.Result pulled = lab.infraOn(inventory, "plan", "--detailed-exitcode", "--no-color");
         assertThat(pulled.exitCode()).as(pulled.all()).isZero();
