@@ -1,5 +1,6 @@
 package dev.infra.apply;
 
+import dev.infra.diag.Messages;
 import dev.infra.nats.JetStreamReport;
 import dev.infra.nats.NatsMonitor;
 import dev.infra.observe.ObservedContainer;
@@ -40,7 +41,7 @@ public final class Health {
                     }
                     last = "healthz " + r.healthzStatus() + " " + r.healthzBody() + "; JetStream " + (r.enabled() ? "on" : "off");
                 } catch (IOException | RuntimeException e) {
-                    last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    last = Messages.of(e);
                 }
                 sleep(500);
             }

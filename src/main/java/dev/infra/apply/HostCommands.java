@@ -40,11 +40,13 @@ public final class HostCommands {
                         + "p=" + p + "\n"
                         + guard
                         + "d=$(dirname \"$p\"); mkdir -p \"$d\"\n"
-                        + "t=$(mktemp \"$d/.infra-write.XXXXXX\")\n"
-                        + "trap 'rm -f \"$t\"' EXIT\n"
-                        + "cat > \"$t\"\n"
+                        + "full() { echo \"no room to write $p: the disk holding $d is full (free some space, then run infra again)\" >&2; exit 1; }\n"
+                        + "t=$(mktemp \"$d/.infra-write.XXXXXX\") || full\n"
+                        + "trap 'rm -f \"$t\" \"$t.bak\"' EXIT\n"
+                        + "cat > \"$t\" || full\n"
+                        // The backup is copied whole, then renamed: a full disk never leaves a truncated .infra-bak.
                         + "if [ -e \"$p\" ]; then " + (enforceMode ? "chmod " + Shell.quote(newMode) : "chmod --reference=\"$p\"")
-                        + " \"$t\"; cp -p \"$p\" \"$p" + BACKUP_SUFFIX + "\"; "
+                        + " \"$t\"; cp -p \"$p\" \"$t.bak\" || full; mv -f \"$t.bak\" \"$p" + BACKUP_SUFFIX + "\"; "
                         + "else chmod " + Shell.quote(newMode) + " \"$t\"; rm -f \"$p" + BACKUP_SUFFIX + "\"; fi\n"
                         + "sync \"$t\" 2>/dev/null || sync\n"
                         + "mv -f \"$t\" \"$p\"\n"

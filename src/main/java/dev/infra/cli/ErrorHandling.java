@@ -2,8 +2,13 @@ package dev.infra.cli;
 
 import dev.infra.diag.DiagnosticPrinter;
 import dev.infra.diag.InvalidInputException;
+import dev.infra.diag.Messages;
 import dev.infra.diag.Style;
+import dev.infra.lab.LabException;
 import dev.infra.render.RenderException;
+import dev.infra.ssh.SshException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -30,6 +35,10 @@ final class ErrorHandling {
                         .print(invalid.diagnostics(), err);
             } else if (ex instanceof RenderException || ex instanceof UserError) {
                 err.println("infra: " + ex.getMessage());
+            } else if (ex instanceof SshException || ex instanceof LabException || ex instanceof IOException
+                    || ex instanceof UncheckedIOException) {
+                // Conditions of the world, not bugs: a host that refuses connections, a full disk, a missing directory.
+                err.println("infra: " + Messages.of(ex));
             } else {
                 err.println("infra: internal error: " + ex + " (run with INFRA_DEBUG=1 for details; please report it)");
                 if (System.getenv("INFRA_DEBUG") != null) {

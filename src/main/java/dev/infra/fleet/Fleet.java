@@ -1,5 +1,6 @@
 package dev.infra.fleet;
 
+import dev.infra.diag.Messages;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.nats.JetStreamReport;
@@ -170,7 +171,7 @@ public final class Fleet implements AutoCloseable {
             if (!StoreMove.needed(StoreMove.targetDir(server.get()), c.mounts(), server.get())) {
                 return Optional.empty();   // not answering, but on the desired volume already: a recreate keeps its store
             }
-            return Optional.of(NatsStore.unreadable(c.name(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return Optional.of(NatsStore.unreadable(c.name(), Messages.of(e)));
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.infra.inventory;
 
+import dev.infra.render.EnvValueRule;
 import dev.infra.secrets.Redaction;
 import dev.infra.secrets.SecretRef;
 import dev.infra.secrets.SecretResolver;
+import dev.infra.secrets.SecretValues;
 import dev.infra.units.ByteSize;
 import dev.infra.yaml.ReadContext;
 import dev.infra.yaml.SourceMap;
@@ -366,7 +368,20 @@ final class InventoryChecks {
                 if (value.contains("\n")) {
                     error(p, key + " spans several lines; env files hold one line per key", "write it on one line");
                 }
+                // The literal text around any references; a reference's resolved value is checked below.
+                EnvValueRule.problem(SecretRef.replaceAll(value, ref -> "x")).ifPresent(why -> error(p, key + "'s value cannot be"
+                        + " written into an env file as is: " + why, "write a value without it (compose would give the container another value)"));
                 checkResolvable(value, p);
+                for (SecretRef ref : SecretRef.findAll(value)) {
+                    secrets.flatMap(s -> s.resolve(ref)).ifPresent(resolved -> {
+                        if (resolved.length() < SecretValues.MIN_MASKABLE) {
+                            error(p, "secret " + ref.text() + " is shorter than " + SecretValues.MIN_MASKABLE + " characters, too short"
+                                    + " to be told apart from other text, so it could not be masked in output", "use a real secret");
+                        }
+                        EnvValueRule.problem(resolved).ifPresent(why -> error(p, "the value of " + ref.text() + " cannot be written into"
+                                + " an env file as is: " + why, "choose a secret without it"));
+                    });
+                }
             });
         }
     }

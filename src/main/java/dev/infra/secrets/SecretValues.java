@@ -9,6 +9,9 @@ import java.util.Map;
  * a host; {@link #mask} turns any value back into its reference before anything is shown or saved.
  */
 public final class SecretValues {
+    /** Shorter values cannot be told apart from ordinary text: validation refuses them as secrets. */
+    public static final int MIN_MASKABLE = 3;
+
     private final Map<String, String> byReference;
 
     public SecretValues(Map<String, String> byReference) {
@@ -39,7 +42,7 @@ public final class SecretValues {
         // Longest first, so a value that contains another is masked whole.
         for (Map.Entry<String, String> e : byReference.entrySet().stream()
                 .sorted(Comparator.comparingInt((Map.Entry<String, String> x) -> x.getValue().length()).reversed()).toList()) {
-            if (e.getValue().length() >= 3) {
+            if (e.getValue().length() >= MIN_MASKABLE) {
                 out = out.replace(e.getValue(), e.getKey());
             }
         }

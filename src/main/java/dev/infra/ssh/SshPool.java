@@ -1,5 +1,6 @@
 package dev.infra.ssh;
 
+import dev.infra.diag.Messages;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -245,7 +246,7 @@ public final class SshPool implements AutoCloseable {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String m = Messages.of(t);
         return m;
     }
 

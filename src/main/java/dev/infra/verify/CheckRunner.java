@@ -1,5 +1,6 @@
 package dev.infra.verify;
 
+import dev.infra.diag.Messages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public final class CheckRunner {
                             ownTimeout ? "" : "raise --timeout, or look at this host first");
                 } catch (ExecutionException ee) {
                     Throwable cause = ee.getCause();
-                    outcome = CheckResult.Outcome.unknown("the check could not run: " + cause.getMessage(), "");
+                    outcome = CheckResult.Outcome.unknown("the check could not run: " + Messages.of(cause), "");
                 }
                 Duration took = Duration.ofNanos(Math.min(System.nanoTime(), deadline) - started.get(c));
                 results.add(new CheckResult(c.id(), c.host(), outcome.status(), outcome.message(), outcome.fix(), took));

@@ -1,5 +1,6 @@
 package dev.infra.verify;
 
+import dev.infra.diag.Messages;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.JetStreamPolicy;
@@ -71,7 +72,7 @@ final class JetStreamChecks {
         try {
             v = view(h);
         } catch (RuntimeException e) {
-            return Outcome.unknown("cannot read JetStream: " + rootMessage(e), "is NATS running? see the jetstream check");
+            return Outcome.unknown("cannot read JetStream: " + Messages.of(e), "is NATS running? see the jetstream check");
         }
         return check.apply(v);
     }
@@ -93,11 +94,4 @@ final class JetStreamChecks {
         return view.join();
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
 }
