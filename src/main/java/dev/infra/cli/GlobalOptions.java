@@ -28,9 +28,16 @@ public final class GlobalOptions {
             description = "Templates directory (default: templates/ of the infra checkout).")
     Path templates;
 
+    final Map<String, String> vars = new LinkedHashMap<>();
+
+    /** Accumulates: `infra --var a=1 apply --var b=2` keeps both (a plain field would keep only the subcommand's). */
     @Option(names = "--var", scope = ScopeType.INHERIT, paramLabel = "NAME=VALUE",
             description = "Override an inventory variable (repeatable).")
-    Map<String, String> vars = new LinkedHashMap<>();
+    void addVars(Map<String, String> more) {
+        if (more != null) {
+            vars.putAll(more);
+        }
+    }
 
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "Plain output (also when NO_COLOR is set).")
     boolean noColor;

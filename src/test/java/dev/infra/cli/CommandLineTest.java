@@ -12,6 +12,14 @@ import picocli.CommandLine;
 class CommandLineTest {
 
     @Test
+    void variablesGivenBeforeAndAfterTheCommandAllApply() {
+        Cli.Result r = Cli.run("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates(), "--var", "bastion_port=2999", "hosts",
+                "--var", "lab_dir=/tmp/x");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.out()).contains("root@127.0.0.1:2999");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         List<String> names = List.copyOf(Main.commandLine().getSubcommands().keySet());
         assertThat(names).contains("validate", "hosts", "render", "generate-completion");
