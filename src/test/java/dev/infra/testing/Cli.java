@@ -1,9 +1,13 @@
 package dev.infra.testing;
 
 import dev.infra.cli.Main;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Runs the real command tree in-process and captures what a user would see. */
@@ -24,6 +28,21 @@ public final class Cli {
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
         return new Result(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Starts infra as its own JVM (the test classpath, the repository as working directory), output to
+     * {@code log}: for what only a separate process shows — signals, a kill mid-run, two runs at once.
+     */
+    public static Process spawn(Path log, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.infra.cli.Main"));
+        cmd.addAll(args);
+        try {
+            return new ProcessBuilder(cmd).directory(repo().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The repository root (Maven sets infra.repo; IDEs run from the root). */

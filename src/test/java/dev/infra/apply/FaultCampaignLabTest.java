@@ -1,0 +1,147 @@
+package dev.infra.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.testing.Cli;
+import dev.infra.testing.LabExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The fault campaign, kept in the suite (`faults` tag, run by CI): applies killed, interrupted and
+ * starved of disk mid-run. Each change is a new value of a managed env key on the app and worker
+ * hosts, so every apply rewrites files and recreates containers — the window the faults hit.
+ */
+@Tag("faults")
+class FaultCampaignLabTest {
+    @RegisterExtension
+    static LabExtension lab = new LabExtension();
+
+    static final String WORKER = "ami-worker-2";
+    static final String ENV = "~/ami-platform/.envs/.production/.django";
+
+    static Path variant() {
+        return lab.inventoryVariant("lab-faults.yml", yaml -> yaml
+                .replace("  nats_url: nats://nats:4222\n", "  nats_url: nats://nats:4222\n  fault: \"0\"\n")
+                .replace("      NATS_URL: ${var:nats_url}\n", "      NATS_URL: ${var:nats_url}\n      LAB_FAULT: ${var:fault}\n"));
+    }
+
+    static List<String> args(Path inventory, String... rest) {
+        List<String> all = new ArrayList<>(List.of("-i", inventory.toString(), "--templates", Cli.templates()));
+        all.addAll(List.of(lab.varArgs()));
+        all.addAll(List.of(rest));
+        return all;
+    }
+
+    static boolean locked(Path inventory) {
+        return lab.infraOn(inventory, "lock", "status").out().startsWith("Locked");
+    }
+
+    /** An apply of {@code fault} started as its own process; returns once it holds the fleet lock. */
+    static Process applyHoldingTheLock(Path inventory, int fault, Path log) throws Exception {
+        Process p = Cli.spawn(log, args(inventory, "--var", "fault=" + fault, "apply", "--yes", "--no-color"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!locked(inventory)) {
+            assertThat(p.isAlive()).as("apply ended before it took the lock:\n" + Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("apply never took the lock").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        return p;
+    }
+
+    static void signal(Process p, String signal) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor()).isZero();
+    }
+
+    static void convergesAfter(Path inventory, int fault) {
+        Cli.Result apply = lab.infraOn(inventory, "apply", "--yes", "--no-color", "--var", "fault=" + fault);
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        Cli.Result plan = lab.infraOn(inventory, "plan", "--detailed-exitcode", "--var", "fault=" + fault);
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(lab.sh(WORKER, "grep '^LAB_FAULT=' " + ENV).strip()).isEqualTo("LAB_FAULT=" + fault);
+    }
+
+    @Test
+    void sigtermAndSigintMidApplyReleaseTheLock() throws Exception {
+        lab.converge();
+        Path inventory = variant();
+        int released = 0;
+        for (int i = 1; i <= 7; i++) {
+            String signal = i % 2 == 0 ? "INT" : "TERM";
+            Path log = lab.dir().resolve("signal-" + i + ".log");
+            Process p = applyHoldingTheLock(inventory, 200 + i, log);
+            Thread.sleep(ThreadLocalRandom.current().nextInt(0, 1500));
+            signal(p, signal);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("apply did not stop on SIG" + signal).isTrue();
+            if (!locked(inventory)) {
+                released++;
+            } else {
+                System.out.println("SIG" + signal + " left the lock held:\n" + Files.readString(log));
+                lab.infraOn(inventory, "lock", "release");
+            }
+        }
+        assertThat(released).as("lock released after SIGTERM/SIGINT, of 7").isEqualTo(7);
+        convergesAfter(inventory, 300);
+    }
+
+    @Test
+    void killedAtTenRandomPointsNoFileIsEverPartialAndTheFleetConverges() throws Exception {
+        lab.converge();
+        Path inventory = variant();
+        convergesAfter(inventory, 100);
+        String before = lab.sh(WORKER, "cat " + ENV);
+        List<String> seen = new ArrayList<>(List.of("100"));
+        for (int i = 1; i <= 10; i++) {
+            int fault = 100 + i;
+            Path log = lab.dir().resolve("kill-" + i + ".log");
+            Process p = applyHoldingTheLock(inventory, fault, log);
+            Thread.sleep(ThreadLocalRandom.current().nextInt(0, 6000));
+            p.destroyForcibly();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            seen.add(String.valueOf(fault));
+            // The env file is the old one or the new one, whole: every other line kept, one LAB_FAULT line of a value applied.
+            String now = lab.sh(WORKER, "cat " + ENV);
+            assertThat(now.lines().filter(l -> l.startsWith("LAB_FAULT=")).toList()).as("kill %d", i).singleElement()
+                    .satisfies(l -> assertThat(seen).contains(l.substring("LAB_FAULT=".length())));
+            assertThat(now.replaceAll("(?m)^LAB_FAULT=.*$", "")).isEqualTo(before.replaceAll("(?m)^LAB_FAULT=.*$", ""));
+            assertThat(lab.sh(WORKER, "find ~/ami-platform -name '.infra-write.*' | wc -l").strip()).as("no temporary file left").isEqualTo("0");
+            // A killed run cannot release the lock: the operator does, as the message says.
+            Cli.Result status = lab.infraOn(inventory, "lock", "status");
+            if (status.out().startsWith("Locked")) {
+                assertThat(lab.infraOn(inventory, "lock", "release").exitCode()).isZero();
+            }
+        }
+        convergesAfter(inventory, 111);
+    }
+
+    @Test
+    void aFullDiskOnTheWorkerStopsThatHostWithAPlainMessageAndLosesNothing() throws Exception {
+        lab.converge();
+        Path inventory = variant();
+        convergesAfter(inventory, 400);
+        String before = lab.sh(WORKER, "cat " + ENV);
+        String dir = "/root/ami-platform/.envs/.production";
+        // The env files' directory on a tmpfs with no room left.
+        lab.sh(WORKER, "set -e; cp -a " + dir + " /tmp/envs-keep && mount -t tmpfs -o size=64k tmpfs " + dir
+                + " && cp -a /tmp/envs-keep/. " + dir + "/ && (dd if=/dev/zero of=" + dir + "/.filler bs=4k 2>/dev/null || true)");
+        try {
+            Cli.Result apply = lab.infraOn(inventory, "apply", "--yes", "--no-color", "--var", "fault=401");
+            assertThat(apply.exitCode()).as(apply.all()).isEqualTo(1);
+            assertThat(apply.all()).contains("the disk holding").contains("is full").doesNotContain("Exception");
+            assertThat(lab.sh(WORKER, "cat " + ENV)).as("the env file is untouched").isEqualTo(before);
+            assertThat(lab.sh(WORKER, "ls -A " + dir)).doesNotContain(".infra-write");
+            assertThat(lab.sh(WORKER, "find " + dir + " -name '*.infra-bak' -size 0")).as("no truncated backup").isBlank();
+        } finally {
+            lab.sh(WORKER, "umount " + dir + "; rm -rf /tmp/envs-keep");
+        }
+        convergesAfter(inventory, 401);
+    }
+}
