@@ -28,6 +28,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +50,13 @@ public final class Applier {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(90);
+    /** How long a step may run silently: after that, a line every so often says the host is still at it. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
+    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "apply-progress");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** @param allowDataLoss recreate NATS even when its JetStream store cannot be carried over */
     public record Options(String batch, int maxFail, String who, String command, boolean allowDataLoss) {
@@ -59,6 +70,8 @@ public final class Applier {
     private final Fleet fleet;
     private final PrintWriter out;
     private final Options options;
+    /** The step the host this thread applies is at (each host is applied on one thread). */
+    private final ThreadLocal<Watch> watch = new ThreadLocal<>();
 
     public Applier(Fleet fleet, PrintWriter out, Options options) {
         this.fleet = fleet;
@@ -116,7 +129,53 @@ public final class Applier {
         return fleet.desired(h.name()).duties().natsServer().isPresent();
     }
 
+    /** One host's apply, with a line every {@link #PROGRESS_EVERY} while a step takes long (a slow or frozen host is never silent). */
     private HostResult applyHost(Host host, HostPlan hp, ObservedHost observed) {
+        try (Watch w = new Watch(host)) {
+            watch.set(w);
+            return applyWatched(host, hp, observed);
+        } finally {
+            watch.remove();
+        }
+    }
+
+    private final class Watch implements AutoCloseable {
+        private volatile String step = "connecting";
+        private volatile long since = System.nanoTime();
+        private volatile long lastSaid = since;
+        private final ScheduledFuture<?> tick;
+
+        Watch(Host host) {
+            long every = PROGRESS_EVERY.toNanos();
+            tick = TICKER.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                if (now - lastSaid >= every) {
+                    lastSaid = now;
+                    say(host, "still waiting (" + (now - since) / 1_000_000_000L + " s): " + step);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+        }
+
+        void at(String what) {
+            step = what;
+            since = System.nanoTime();
+            lastSaid = since;
+        }
+
+        @Override
+        public void close() {
+            tick.cancel(false);
+        }
+    }
+
+    private void step(String what) {
+        Watch w = watch.get();
+        if (w != null) {
+            w.at(what);
+        }
+    }
+
+    private HostResult applyWatched(Host host, HostPlan hp, ObservedHost observed) {
         Instant start = Instant.now();
         HostState desired = fleet.desired(host.name());
         Remote remote = fleet.remote(host);
@@ -227,11 +286,13 @@ public final class Applier {
     private Optional<String> gate(Host host, Remote remote, HostState desired) {
         Duties duties = desired.duties();
         if (duties.natsServer().isPresent()) {
+            step("waiting for JetStream to answer healthy");
             Optional<String> p = Health.natsProblem(remote, duties.natsServer().get(), HEALTH_TIMEOUT);
             if (p.isPresent()) {
                 return p;
             }
         }
+        step("waiting for its services to run healthy");
         long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
         Optional<String> last = Optional.empty();
         Map<String, Integer> firstRestarts = new HashMap<>();
@@ -285,6 +346,7 @@ public final class Applier {
             // A project that did not exist before is taken down first: the host is left as it was.
             for (ComposeProject p : desired.projects()) {
                 if (observed.file(p.composePath()).isEmpty() && written.contains(p.composePath())) {
+                    step("rolling back: taking down " + p.name());
                     remote.run(HostCommands.down(observed.compose(), p), STEP_TIMEOUT);
                 }
             }
@@ -295,6 +357,7 @@ public final class Applier {
                 if (mover.isPresent() && mover.get().restore(observed.compose(), p)) {
                     say(host, "put the old NATS container back with its JetStream store");
                 } else if (observed.file(p.composePath()).isPresent() || p.appOwned()) {
+                    step("rolling back: starting " + p.name() + " as it was");
                     remote.run(HostCommands.up(observed.compose(), p,
                             p.running().stream().map(ComposeProject.Service::name).toList(), false),
                             STEP_TIMEOUT);
@@ -330,7 +393,8 @@ public final class Applier {
         return desired.files().stream().anyMatch(d -> d.path().equals(path) && SecretRef.containsAny(d.content()));
     }
 
-    private static void must(Remote remote, RemoteCommand command, byte[] stdin) {
+    private void must(Remote remote, RemoteCommand command, byte[] stdin) {
+        step(command.description());
         ExecResult r = remote.run(command, stdin, STEP_TIMEOUT);
         if (!r.ok()) {
             throw new StepFailed(command.description() + " failed: " + r.reason());

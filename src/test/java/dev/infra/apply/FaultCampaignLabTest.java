@@ -62,9 +62,9 @@ class FaultCampaignLabTest {
     }
 
     static void convergesAfter(Path inventory, int fault) {
-        Cli.Result apply = lab.infraOn(inventory, "apply", "--yes", "--no-color", "--var", "fault=" + fault);
+        Cli.Result apply = lab.infraOn(inventory, "--var", "fault=" + fault, "apply", "--yes", "--no-color");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        Cli.Result plan = lab.infraOn(inventory, "plan", "--detailed-exitcode", "--var", "fault=" + fault);
+        Cli.Result plan = lab.infraOn(inventory, "--var", "fault=" + fault, "plan", "--detailed-exitcode");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
         assertThat(lab.sh(WORKER, "grep '^LAB_FAULT=' " + ENV).strip()).isEqualTo("LAB_FAULT=" + fault);
     }
@@ -133,7 +133,7 @@ class FaultCampaignLabTest {
         lab.sh(WORKER, "set -e; cp -a " + dir + " /tmp/envs-keep && mount -t tmpfs -o size=64k tmpfs " + dir
                 + " && cp -a /tmp/envs-keep/. " + dir + "/ && (dd if=/dev/zero of=" + dir + "/.filler bs=4k 2>/dev/null || true)");
         try {
-            Cli.Result apply = lab.infraOn(inventory, "apply", "--yes", "--no-color", "--var", "fault=401");
+            Cli.Result apply = lab.infraOn(inventory, "--var", "fault=401", "apply", "--yes", "--no-color");
             assertThat(apply.exitCode()).as(apply.all()).isEqualTo(1);
             assertThat(apply.all()).contains("the disk holding").contains("is full").doesNotContain("Exception");
             assertThat(lab.sh(WORKER, "cat " + ENV)).as("the env file is untouched").isEqualTo(before);
@@ -181,5 +181,25 @@ class FaultCampaignLabTest {
             }
         }
         assertThat(failures).as("verify runs with a transport failure, of 20 (known_hosts is hashed):\n" + seen).isZero();
+    }
+
+    @Test
+    void aHostThatHangsIsNeverSilent() throws Exception {
+        lab.converge();
+        Path inventory = variant();
+        convergesAfter(inventory, 600);
+        // The worker's compose hangs 35 s on `up` (a frozen disk, a stuck daemon): apply says it is still waiting.
+        String real = lab.sh(WORKER, "command -v docker-compose").strip();
+        lab.sh(WORKER, "mv " + real + " " + real + ".real && printf '#!/bin/sh\\ncase \" $* \" in *\" up \"*) sleep 35;; esac\\nexec "
+                + real + ".real \"$@\"\\n' > " + real + " && chmod +x " + real);
+        try {
+            Cli.Result apply = lab.infraOn(inventory, "--var", "fault=601", "apply", "--yes", "--no-color");
+            assertThat(apply.exitCode()).as(apply.all()).isZero();
+            assertThat(apply.out()).containsPattern(WORKER + ": still waiting \\(1[56] s\\): recreate")
+                    .containsPattern(WORKER + ": still waiting \\(3[0-2] s\\): recreate");
+        } finally {
+            lab.sh(WORKER, "mv -f " + real + ".real " + real);
+        }
+        convergesAfter(inventory, 602);
     }
 }
