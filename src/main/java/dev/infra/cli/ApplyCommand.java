@@ -97,7 +97,7 @@ final class ApplyCommand implements Callable<Integer> {
         List<Observation> observations = f.observe(hosts);
         Plan plan = f.plan(observations);
         if (saved.isPresent()) {
-            saved.get().staleness(plan, f.desiredHash(hosts)).ifPresent(why -> {
+            saved.get().staleness(plan, f.desiredHash(hosts, saved.get().desiredSalt())).ifPresent(why -> {
                 throw new UserError(why);
             });
         }

@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,11 @@ final class PlanCommand implements Callable<Integer> {
             Plan plan = f.plan(f.observe(hosts));
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("limit", fleet.limit == null ? "" : fleet.limit);
-            extra.put("desired_sha256", f.desiredHash(hosts));
+            byte[] key = new byte[16];
+            new SecureRandom().nextBytes(key);
+            String salt = HexFormat.of().formatHex(key);
+            extra.put("desired_salt", salt);
+            extra.put("desired_sha256", f.desiredHash(hosts, salt));
             if (json) {
                 stdout.print(PlanJson.write(plan, extra));
                 stdout.flush();

@@ -208,13 +208,15 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** Identifies the desired state (inventory + templates, secrets as references) of these hosts: a saved plan records it. */
-    public String desiredHash(List<Host> hosts) {
+    public String desiredHash(List<Host> hosts, String salt) {
         Hashing.Sha256 h = new Hashing.Sha256();
         for (Host host : hosts) {
             HostState s = desired.host(host.name());
             s.files().forEach(f -> h.add(f.path()).add(f.content()));
             s.env().forEach(e -> h.add(e.path()).add(e.entries().toString()));
         }
+        // The desired texts hold secret references; the values they resolve to count too, through an HMAC.
+        h.add(secrets.digest(salt));
         return h.hex();
     }
 

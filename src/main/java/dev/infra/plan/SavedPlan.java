@@ -8,7 +8,7 @@ import java.util.Optional;
  * A plan saved by `infra plan --out`, with what it was made for: the --limit, a hash of the desired
  * state, and (in the plan) a fingerprint of every host it read. It applies only while all of them hold.
  */
-public record SavedPlan(Plan plan, String limit, String desiredSha256, String createdAt) {
+public record SavedPlan(Plan plan, String limit, String desiredSha256, String createdAt, String desiredSalt) {
 
     /** Why the saved plan no longer describes the fleet, if it does not; pure. */
     public Optional<String> staleness(Plan now, String desiredHashNow) {

@@ -1,8 +1,14 @@
 package dev.infra.secrets;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The resolved values of the secret references a run needs: {@link #reveal} is for bytes written to
@@ -47,6 +53,21 @@ public final class SecretValues {
             }
         }
         return out;
+    }
+
+    /**
+     * An HMAC-SHA256 of every resolved value under {@code key}: a saved plan records it, so a secret
+     * changed since the plan makes it stale, while the plan file never holds anything a value can be read from.
+     */
+    public String digest(String key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(("infra-plan:" + key).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            new TreeMap<>(byReference).forEach((ref, value) -> mac.update((ref + "\0" + value + "\n").getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     public boolean isSensitive(String desiredText) {

@@ -116,7 +116,7 @@ public final class PlanJson {
                     + root.path("format_version").asText() + ", expected " + Plan.FORMAT_VERSION + ")");
         }
         return new SavedPlan(read(root), root.path("limit").asText(), root.path("desired_sha256").asText(),
-                root.path("created_at").asText());
+                root.path("created_at").asText(), root.path("desired_salt").asText(""));
     }
 
     public static Plan read(JsonNode root) {

@@ -253,7 +253,7 @@ class PlannerTest {
     @Test
     void aSavedPlanIsStaleWhenAHostOrTheDesiredStateMovedOn() {
         Plan then = new Plan("1.0", "i", "t0", List.of(), Map.of("w1", "abc", "n1", "def"));
-        SavedPlan saved = new SavedPlan(then, "", "d1", "t0");
+        SavedPlan saved = new SavedPlan(then, "", "d1", "t0", "");
         assertThat(saved.staleness(new Plan("1.0", "i", "t1", List.of(), Map.of("w1", "abc", "n1", "def")), "d1")).isEmpty();
         assertThat(saved.staleness(new Plan("1.0", "i", "t1", List.of(), Map.of("w1", "abc", "n1", "XXX")), "d1"))
                 .hasValueSatisfying(why -> assertThat(why).contains("n1 changed since it was planned"));
