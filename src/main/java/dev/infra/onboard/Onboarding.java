@@ -167,7 +167,10 @@ public final class Onboarding {
     private void pin(Path knownHosts, byte[] before, SshPool.HostKey key) throws IOException {
         Files.createDirectories(knownHosts.getParent());
         boolean needsNewline = before != null && before.length > 0 && !new String(before, StandardCharsets.UTF_8).endsWith("\n");
-        Files.writeString(knownHosts, (needsNewline ? "\n" : "") + key.knownHostsLine() + "\n", StandardCharsets.UTF_8,
+        // A file whose entries are hashed (HashKnownHosts yes) gets a hashed pin too: the fleet's names are not written in clear.
+        boolean hashed = before != null && new String(before, StandardCharsets.UTF_8).lines().anyMatch(l -> l.startsWith("|1|"));
+        Files.writeString(knownHosts, (needsNewline ? "\n" : "") + (hashed ? key.hashedKnownHostsLine() : key.knownHostsLine()) + "\n",
+                StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         out.println("  pinned " + key.fingerprint() + " in " + knownHosts);
     }

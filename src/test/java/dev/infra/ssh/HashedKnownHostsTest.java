@@ -66,4 +66,17 @@ class HashedKnownHostsTest {
         byte[] blob = Base64.getDecoder().decode(Files.readString(pub).split(" ")[1]);
         return new Buffer.PlainBuffer(blob).readPublicKey();
     }
+
+    @Test
+    void aHashedPinIsOneOpenSshFindsUnderItsName() throws Exception {
+        assertThat(LocalSh.run("cd '" + dir + "' && ssh-keygen -q -t ed25519 -N '' -f key").exitCode()).isZero();
+        String[] pub = Files.readString(dir.resolve("key.pub")).split(" ");
+        SshPool.HostKey key = new SshPool.HostKey("[ami-worker-3]:2222", pub[0], pub[1], "SHA256:x");
+        String line = key.hashedKnownHostsLine();
+        assertThat(line).startsWith("|1|").doesNotContain("ami-worker-3").endsWith(pub[0] + " " + pub[1]);
+        Files.writeString(dir.resolve("hashed"), line + "\n");
+        LocalSh.Result found = LocalSh.run("ssh-keygen -F '[ami-worker-3]:2222' -f '" + dir.resolve("hashed") + "'");
+        assertThat(found.exitCode()).as(found.output()).isZero();
+        assertThat(LocalSh.run("ssh-keygen -F ami-worker-4 -f '" + dir.resolve("hashed") + "'").exitCode()).isNotZero();
+    }
 }
