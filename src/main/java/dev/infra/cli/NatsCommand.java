@@ -6,11 +6,13 @@ import dev.infra.nats.JetStreamAnalysis;
 import dev.infra.nats.JobProgress;
 import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
+import dev.infra.nats.PruneList;
 import dev.infra.nats.StaleStreams;
 import dev.infra.view.JetStreamViews;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -174,13 +176,47 @@ final class NatsCommand implements Runnable {
                 + " (a hung job's remaining work is lost).")
         boolean includePending;
 
+        @Option(names = "--save", paramLabel = "FILE", description = "With a dry run: keep the list shown, for --from.")
+        Path save;
+
+        @Option(names = "--from", paramLabel = "FILE", description = {"Delete only streams of a list saved by --save (what was shown and",
+                "confirmed), each only if it is still stale; streams that became stale since are left for the next look."})
+        Path from;
+
         @Override
-        public Integer call() {
-            Optional<Duration> threshold = Optional.ofNullable(olderThan).map(t -> OptionValues.duration("--older-than", t));
+        public Integer call() throws IOException {
+            if (from != null && olderThan != null) {
+                throw new UserError("--from deletes from a saved list with the criteria it was made with; drop --older-than");
+            }
+            if (save != null && yes) {
+                throw new UserError("--save keeps a dry run's list; it cannot be combined with --yes");
+            }
+            Optional<PruneList> shown;
+            try {
+                shown = from == null ? Optional.empty() : Optional.of(PruneList.read(from));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--from: " + e.getMessage());
+            }
+            Optional<Duration> threshold = shown.isPresent() ? shown.get().olderThan()
+                    : Optional.ofNullable(olderThan).map(t -> OptionValues.duration("--older-than", t));
+            boolean pending = shown.map(PruneList::includePending).orElse(includePending);
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 List<StaleStreams.Stale> all = StaleStreams.find(s.admin().streams(),
                         StaleStreams.Criteria.of(s.inventory().policy(), threshold), Instant.now());
-                List<StaleStreams.Stale> stale = all.stream().filter(x -> includePending || !x.holdsWork()).toList();
+                List<StaleStreams.Stale> candidates = all.stream().filter(x -> pending || !x.holdsWork()).toList();
+                List<StaleStreams.Stale> stale = shown.map(list -> candidates.stream().filter(x -> list.streams().contains(x.stream().name())).toList())
+                        .orElse(candidates);
+                if (shown.isPresent()) {
+                    List<String> noLonger = shown.get().streams().stream()
+                            .filter(n -> stale.stream().noneMatch(x -> x.stream().name().equals(n))).toList();
+                    if (!noLonger.isEmpty()) {
+                        out.println("Kept, no longer stale since the list was made: " + String.join(", ", noLonger));
+                    }
+                    long unseen = candidates.size() - stale.size();
+                    if (unseen > 0) {
+                        out.println(unseen + " more stream(s) are stale now; they were not in the list shown, so they stay until the next look.");
+                    }
+                }
                 List<StaleStreams.Stale> kept = all.stream().filter(x -> !includePending && x.holdsWork()).toList();
                 if (!kept.isEmpty()) {
                     JetStreamViews.keptList(kept, out);
@@ -191,7 +227,11 @@ final class NatsCommand implements Runnable {
                 }
                 JetStreamViews.pruneList(stale, yes, out);
                 if (!yes) {
-                    out.println("Dry run: nothing was deleted. Run again with --yes to delete them.");
+                    if (save != null) {
+                        PruneList.write(save, new PruneList(threshold, pending, stale.stream().map(x -> x.stream().name()).toList()));
+                    }
+                    out.println("Dry run: nothing was deleted. Run again with --yes to delete them"
+                            + (save == null ? "." : ", or with --from " + save + " --yes to delete exactly these."));
                     return ExitCodes.OK;
                 }
                 int deleted = 0;

@@ -5,13 +5,16 @@ import dev.infra.playbook.PlaybookLoader;
 import dev.infra.ssh.Shell;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,9 +47,21 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         GlobalOptions g = parent.global;
-        Map<String, String> playbookVars = new LinkedHashMap<>();
+        // ${var:run_dir}: a directory of this run's own, for what one step hands the next (a list shown, then confirmed).
+        Path runDir = Files.createTempDirectory("infra-run-");
+        try {
+            return run(g, out, runDir);
+        } finally {
+            try (Stream<Path> files = Files.walk(runDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private int run(GlobalOptions g, PrintWriter out, Path runDir) {
+        Map<String, String> playbookVars = new LinkedHashMap<>(Map.of("run_dir", runDir.toString()));
         Map<String, String> inventoryVars = new LinkedHashMap<>();
-        Set<String> declared = PlaybookLoader.load(playbookFile, Map.of()).vars().keySet();
+        Set<String> declared = PlaybookLoader.load(playbookFile, playbookVars).vars().keySet();
         g.vars.forEach((k, v) -> (declared.contains(k) ? playbookVars : inventoryVars).put(k, v));
         Playbook playbook = PlaybookLoader.load(playbookFile, playbookVars);
 
@@ -56,8 +71,10 @@ final class RunCommand implements Callable<Integer> {
             global.add("--no-color");
         }
         out.println("Playbook " + playbookFile + (playbook.description().isEmpty() ? "" : ": " + playbook.description()));
-        if (!playbook.vars().isEmpty()) {
-            out.println("  vars: " + playbook.vars());
+        Map<String, String> shownVars = new LinkedHashMap<>(playbook.vars());
+        shownVars.remove("run_dir");
+        if (!shownVars.isEmpty()) {
+            out.println("  vars: " + shownVars);
         }
         int n = playbook.steps().size();
         for (int i = 0; i < n; i++) {

@@ -121,6 +121,40 @@ class NatsOpsLabTest {
     }
 
     @Test
+    void pruneFromASavedListDeletesOnlyWhatWasShown() throws Exception {
+        // What the cleanup playbook does: a dry run keeps its list, the operator confirms, exactly that list goes.
+        lab.deleteStreams();
+        lab.jetStream(jsm -> {
+            for (int i = 0; i < 5; i++) {
+                JobFixtures.createJob(jsm, String.valueOf(4000 + i), 2, Duration.ofMinutes(5));
+            }
+        });
+        lab.workers("start");
+        Thread.sleep(3000);
+        lab.workers("stop");
+        Path list = lab.dir().resolve("prune.json");
+        Cli.Result dry = infra("nats", "prune", "--save", list.toString());
+        assertThat(dry.out()).contains("Would delete 5 job stream(s)");
+        // Between the look and the confirmation, three more jobs fail and leave their streams behind.
+        lab.jetStream(jsm -> {
+            for (int i = 0; i < 3; i++) {
+                JobFixtures.createJob(jsm, String.valueOf(4100 + i), 2, Duration.ofMinutes(5));
+            }
+        });
+        lab.workers("start");
+        Thread.sleep(3000);
+        lab.workers("stop");
+        Cli.Result prune = infra("nats", "prune", "--from", list.toString(), "--yes");
+        assertThat(prune.exitCode()).as(prune.all()).isZero();
+        assertThat(prune.out()).contains("Deleted 5 job stream(s).")
+                .contains("3 more stream(s) are stale now; they were not in the list shown, so they stay");
+        assertThat(infra("nats", "streams").out()).contains("job_4100").contains("job_4102").doesNotContain("job_4000 ");
+        Cli.Result bad = infra("nats", "prune", "--from", lab.dir().resolve("nope.json").toString(), "--yes");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).contains("is not a list saved by `infra nats prune --save`");
+    }
+
+    @Test
     void tunnelMonitorServesHealthzOnThePrintedUrl() throws Exception {
         int port = LabExtension.freePort();
         CompletableFuture<Cli.Result> tunnel = CompletableFuture.supplyAsync(
