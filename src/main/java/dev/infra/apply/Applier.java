@@ -23,7 +23,6 @@ import dev.infra.ssh.Remote;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.secrets.SecretRef;
 import dev.infra.ssh.SshException;
-import dev.infra.units.Hashing;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -207,7 +206,7 @@ public final class Applier {
                 // shared env file keeps the mode its owners gave it.
                 boolean secret = !f.isEnv() && carriesSecrets(desired, f.path());
                 must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() || secret ? "0600" : "0644",
-                        observed.file(f.path()).map(Hashing::sha256Hex), secret), content);
+                        observed.fileSha256(f.path()), secret), content);
                 written.add(f.path());
                 done.add(f.action().symbol() + " " + f.path());
                 say(host, (f.isEnv() ? "updated managed keys in " : "wrote ") + f.path());

@@ -1,5 +1,6 @@
 package dev.infra.observe;
 
+import dev.infra.units.Hashing;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,12 @@ import java.util.Set;
  */
 public record ObservedHost(String host, Map<String, Optional<String>> files, String compose,
                            List<ObservedContainer> containers, Set<String> pendingRestarts, List<PortConflicts.Running> running,
-                           Map<String, Map<String, String>> configHashes) {
+                           Map<String, Map<String, String>> configHashes, Map<String, String> fileSha256) {
+
+    public ObservedHost(String host, Map<String, Optional<String>> files, String compose, List<ObservedContainer> containers,
+                        Set<String> pendingRestarts, List<PortConflicts.Running> running, Map<String, Map<String, String>> configHashes) {
+        this(host, files, compose, containers, pendingRestarts, running, configHashes, Map.of());
+    }
 
     public ObservedHost(String host, Map<String, Optional<String>> files, String compose, List<ObservedContainer> containers,
                         Set<String> pendingRestarts) {
@@ -24,6 +30,14 @@ public record ObservedHost(String host, Map<String, Optional<String>> files, Str
     /** What compose would create {@code service} of {@code project} with now (`config --hash`), if it was read. */
     public Optional<String> configHash(String project, String service) {
         return Optional.ofNullable(configHashes.getOrDefault(project, Map.of()).get(service));
+    }
+
+    /**
+     * The SHA-256 of the file's bytes as they are on the host (what apply's write guard compares): a
+     * file that is not UTF-8 reads as text with replacement characters, so its hash comes from the bytes.
+     */
+    public Optional<String> fileSha256(String path) {
+        return Optional.ofNullable(fileSha256.get(path)).or(() -> file(path).map(Hashing::sha256Hex));
     }
 
     public Optional<String> file(String path) {

@@ -6,10 +6,12 @@ import dev.infra.render.ComposeProject;
 import dev.infra.render.HostState;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.Shell;
+import dev.infra.units.Hashing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,6 +82,7 @@ public final class Observer {
 
     public static ObservedHost parse(String host, String output) {
         Map<String, Optional<String>> files = new LinkedHashMap<>();
+        Map<String, String> sha256 = new LinkedHashMap<>();
         List<ObservedContainer> containers = new ArrayList<>();
         Set<String> pending = new LinkedHashSet<>();
         List<PortConflicts.Running> running = new ArrayList<>();
@@ -122,7 +125,9 @@ public final class Observer {
             switch (section) {
                 case "file" -> {
                     if (currentFile != null && !files.containsKey(currentFile)) {
-                        files.put(currentFile, Optional.of(new String(Base64.getDecoder().decode(line.strip()), StandardCharsets.UTF_8)));
+                        byte[] bytes = Base64.getDecoder().decode(line.strip());
+                        files.put(currentFile, Optional.of(new String(bytes, StandardCharsets.UTF_8)));
+                        sha256.put(currentFile, HexFormat.of().formatHex(Hashing.sha256(bytes)));
                     }
                 }
                 case "compose" -> {
@@ -153,7 +158,7 @@ public final class Observer {
         if (!"end".equals(section)) {
             throw new IllegalStateException("the host's report ended early (section " + section + ")");
         }
-        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running), hashes);
+        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running), hashes, sha256);
     }
 
     private static List<ObservedContainer> containers(String project, String json) {

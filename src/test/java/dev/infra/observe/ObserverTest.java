@@ -3,10 +3,17 @@ package dev.infra.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.infra.apply.HostCommands;
+import dev.infra.ssh.RemoteCommand;
 import dev.infra.testing.Inventories;
+import dev.infra.testing.LocalSh;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ObserverTest {
     static String b64(String s) {
@@ -54,5 +61,17 @@ class ObserverTest {
     void aTruncatedReportIsAnErrorNotAnEmptyHost() {
         assertThatThrownBy(() -> Observer.parse("w1", "@@FILE ~/a\n@@ABSENT\n@@COMPOSE\nv1\n"))
                 .hasMessageContaining("ended early");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8StillPassesTheWriteGuard(@TempDir Path home) throws Exception {
+        // An env file saved in Latin-1 by an editor: its bytes, not its decoded text, are what the guard compares.
+        byte[] latin1 = "DJANGO_SITE=Montr\u00e9al\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.createDirectories(home.resolve("app"));
+        Files.write(home.resolve("app/.env"), latin1);
+        ObservedHost o = Observer.parse("w1", "@@FILE ~/app/.env\n" + Base64.getEncoder().encodeToString(latin1) + "\n@@COMPOSE\nv1\n@@END\n");
+        RemoteCommand write = HostCommands.atomicWrite("~/app/.env", "0600", o.fileSha256("~/app/.env"));
+        assertThat(LocalSh.run(write.script(), "NATS_URL=nats://nats:4222\n", Map.of("HOME", home.toString())).exitCode()).isZero();
+        assertThat(Files.readString(home.resolve("app/.env"))).isEqualTo("NATS_URL=nats://nats:4222\n");
     }
 }
