@@ -202,4 +202,47 @@ class FaultCampaignLabTest {
         }
         convergesAfter(inventory, 602);
     }
+
+    @Test
+    void noSecretReachesAnyOutputOrRecord() throws Exception {
+        lab.converge();
+        // Three kinds of secret: one the inventory references, and two the host's own env file holds (not infra's to show).
+        String inventorySecret = "canary-inv-7f3a9c";
+        String hostPassword = "canary-host-91b2e";
+        String urlPassword = "canary-url-55d1f";
+        Files.writeString(lab.dir().resolve("api-token"), inventorySecret + "\n");
+        Path inventory = lab.inventoryVariant("lab-secrets.yml", yaml -> yaml
+                .replace("  nats_url: nats://nats:4222\n", "  nats_url: nats://nats:4222\n  fault: \"0\"\n")
+                .replace("      NATS_URL: ${var:nats_url}\n", "      NATS_URL: ${var:nats_url}\n      LAB_FAULT: ${var:fault}\n"
+                        + "      API_TOKEN: ${file:api-token}\n"));
+        lab.sh(WORKER, "printf 'POSTGRES_PASSWORD=" + hostPassword + "\\nDATABASE_URL=postgres://antenna:" + urlPassword
+                + "@db/antenna\\n' >> " + ENV);
+        List<String> outputs = new ArrayList<>();
+        Path saved = lab.dir().resolve("secrets.plan");
+        for (String[] args : new String[][] {{"plan", "--no-color"}, {"plan", "--json"}, {"plan", "--out", saved.toString()},
+                {"drift", "--no-color"}, {"drift", "--json"}}) {
+            List<String> all = new ArrayList<>(List.of("--var", "fault=700"));
+            all.addAll(List.of(args));
+            Cli.Result r = lab.infraOn(inventory, all.toArray(String[]::new));
+            outputs.add(String.join(" ", args) + ":\n" + r.all());
+        }
+        outputs.add("saved plan:\n" + Files.readString(saved));
+        Cli.Result apply = lab.infraOn(inventory, "--var", "fault=700", "apply", "--yes", "--no-color");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        outputs.add("apply:\n" + apply.all());
+        assertThat(lab.sh(WORKER, "grep -c '^API_TOKEN=" + inventorySecret + "$' " + ENV).strip()).as("the secret reached the host").isEqualTo("1");
+        for (String[] args : new String[][] {{"drift", "--json"}, {"verify", "--format", "json"}, {"verify"}, {"lock", "status"}}) {
+            List<String> all = new ArrayList<>(List.of("--var", "fault=700"));
+            all.addAll(List.of(args));
+            outputs.add(String.join(" ", args) + ":\n" + lab.infraOn(inventory, all.toArray(String[]::new)).all());
+        }
+        for (String host : List.of("ami-cc", "ami-redis-1", "ami-live", WORKER)) {
+            outputs.add(host + " audit log:\n" + lab.sh(host, "cat ~/.infra/audit.log 2>/dev/null || true"));
+        }
+        for (String out : outputs) {
+            assertThat(out).doesNotContain(inventorySecret).doesNotContain(hostPassword).doesNotContain(urlPassword);
+        }
+        assertThat(String.join("\n", outputs)).as("the plan did show the managed secret, masked").contains("API_TOKEN");
+        lab.sh(WORKER, "sed -i '/^POSTGRES_PASSWORD=/d; /^DATABASE_URL=postgres:\\/\\/antenna:/d' " + ENV);
+    }
 }
