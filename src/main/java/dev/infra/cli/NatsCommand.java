@@ -119,6 +119,7 @@ final class NatsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Duration watchLimit = watchFor == null ? Duration.ofDays(3650) : OptionValues.duration("--for", watchFor);
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 var naming = s.inventory().policy().naming();
                 List<JobStream> streams = s.admin().streams().stream()
@@ -129,13 +130,13 @@ final class NatsCommand implements Runnable {
                         Optional.ofNullable(job), out);
                 out.flush();
                 if (watch) {
-                    follow(s, out, naming.streamFor(job == null ? "*" : job));
+                    follow(s, out, naming.streamFor(job == null ? "*" : job), watchLimit);
                 }
                 return any ? ExitCodes.CHANGES : ExitCodes.OK;
             });
         }
 
-        private void follow(Session s, PrintWriter out, String stream) {
+        private void follow(Session s, PrintWriter out, String stream, Duration watchLimit) {
             String subject = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + (job == null ? ">" : stream + ".*");
             out.println("Watching " + subject + " (Ctrl-C to stop) …");
             out.flush();
@@ -152,7 +153,7 @@ final class NatsCommand implements Runnable {
                 }
             });
             d.subscribe(subject);
-            sleep(watchFor == null ? Duration.ofDays(3650) : OptionValues.duration("--for", watchFor));
+            sleep(watchLimit);
         }
     }
 

@@ -38,6 +38,11 @@ final class TunnelCommand implements Callable<Integer> {
         if (!what.equals("monitor") && !what.equals("client")) {
             throw new UserError("tunnel what? monitor or client, not '" + what + "'");
         }
+        // Every option is checked before anything is contacted.
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new UserError("--port must be between 0 and 65535 (0: any free port), not " + port);
+        }
+        Duration openFor = runFor == null ? Duration.ofDays(3650) : OptionValues.duration("--for", runFor);
         PrintWriter out = spec.commandLine().getOut();
         try (Fleet f = FleetOptions.open(parent.global, 1)) {
             NatsServer server = f.desiredFleet().natsServers().stream().findFirst()
@@ -52,7 +57,7 @@ final class TunnelCommand implements Callable<Integer> {
                 }
                 out.println(runFor == null ? "Ctrl-C closes the tunnel." : "Closing after " + runFor + ".");
                 out.flush();
-                NatsCommand.sleep(runFor == null ? Duration.ofDays(3650) : OptionValues.duration("--for", runFor));
+                NatsCommand.sleep(openFor);
             }
             return ExitCodes.OK;
         }
