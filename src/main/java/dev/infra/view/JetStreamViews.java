@@ -78,7 +78,8 @@ public final class JetStreamViews {
                     // The first message past the ack floor is exactly the first dead one; acks beyond it are
                     // not visible in consumer state, so further dead ones are "up to".
                     String.valueOf(first),
-                    String.valueOf(d.consumer().maxDeliver()),
+                    // Consumer state does not count deliveries per message: a dead one had max_deliver of them.
+                    d.consumer().maxDeliver() + " (max_deliver)",
                     "consumer state: ack floor " + d.consumer().ackFloorStreamSeq() + ", last seq " + d.stream().lastSeq()
                             + ", nothing pending" + (d.count() > 1 ? "; up to " + d.count() + " dead through seq " + d.stream().lastSeq() : "")});
         }

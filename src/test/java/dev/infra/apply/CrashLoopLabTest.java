@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.testing.Cli;
 import dev.infra.testing.LabExtension;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A service whose command exits at once under `restart: always` shows "running" between restarts:
  * apply's health gate must still call it failed, put the host back, and stop the rollout.
  */
+@Tag("faults")
 class CrashLoopLabTest {
     @RegisterExtension
     static LabExtension lab = new LabExtension();
