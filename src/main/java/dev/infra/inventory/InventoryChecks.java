@@ -374,10 +374,6 @@ final class InventoryChecks {
                 checkResolvable(value, p);
                 for (SecretRef ref : SecretRef.findAll(value)) {
                     secrets.flatMap(s -> s.resolve(ref)).ifPresent(resolved -> {
-                        if (resolved.length() < SecretValues.MIN_MASKABLE) {
-                            error(p, "secret " + ref.text() + " is shorter than " + SecretValues.MIN_MASKABLE + " characters, too short"
-                                    + " to be told apart from other text, so it could not be masked in output", "use a real secret");
-                        }
                         EnvValueRule.problem(resolved).ifPresent(why -> error(p, "the value of " + ref.text() + " cannot be written into"
                                 + " an env file as is: " + why, "choose a secret without it"));
                     });
@@ -392,6 +388,9 @@ final class InventoryChecks {
             if (seen.add(ref.text())) {
                 secrets.flatMap(s -> s.problem(ref))
                         .ifPresent(fix -> error(path, "secret " + ref.text() + " cannot be resolved", fix));
+                secrets.flatMap(s -> s.resolve(ref)).filter(v -> v.length() < SecretValues.MIN_MASKABLE).ifPresent(v -> error(path,
+                        "secret " + ref.text() + " is shorter than " + SecretValues.MIN_MASKABLE + " characters, too short to be told"
+                                + " apart from other text, so it could not be masked in output", "use a real secret"));
             }
         }
     }

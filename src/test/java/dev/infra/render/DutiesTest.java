@@ -41,7 +41,7 @@ class DutiesTest {
     @Test
     void aThreeServerClusterIsThreeEndpointsForEveryWorkerAndThreeServersThatKnowTheirSize() {
         Inventory inv = Inventories.load(Path.of(Cli.repo().resolve("src/test/resources/inventories/cluster.yml").toString()),
-                Map.of("NATS_PASSWORD", "pw"));
+                Map.of("NATS_PASSWORD", "cluster-pw"));
         DesiredFleet fleet = Inventories.renderer().renderFleet(inv);
         assertThat(fleet.natsServers()).extracting(NatsServer::host).containsExactly("nats-a", "nats-b", "nats-c");
         assertThat(fleet.natsServers()).allSatisfy(s -> assertThat(s.clusterSize()).isEqualTo(3));
@@ -60,7 +60,7 @@ class DutiesTest {
         Files.writeString(file, ami.replace("    compose_file: docker-compose.worker.yml\n",
                 "    compose_file: docker-compose.worker.yml\n    compose_owner: app\n    compose_env_file: .envs/.production/.compose\n")
                 .replaceAll("(?m)\\n        command: (/start|celery -A config.celery_app worker --queues=[a-z_]+ -l INFO)$", ""));
-        Inventory inv = Inventories.load(file, Map.of("NATS_TOKEN", "t"));
+        Inventory inv = Inventories.load(file, Map.of("NATS_TOKEN", "token-t"));
         HostState worker = Inventories.renderer().renderFleet(inv).host("ami-worker-2");
         assertThat(worker.files()).as("the app's compose file is not infra's to write").isEmpty();
         assertThat(worker.env()).singleElement().satisfies(e -> assertThat(e.entries()).containsKey("NATS_URL"));
