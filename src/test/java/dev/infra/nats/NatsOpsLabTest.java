@@ -95,14 +95,7 @@ class NatsOpsLabTest {
     void pruneRemovesExactlyTheNinetyFiveStaleStreamsAndItsDryRunListedExactlyThem() throws Exception {
         // A job with work done (2500, its tasks kept by the stream) and one queued (2600) stay; 95 orphans of failed jobs go.
         lab.standin("ami-worker-2", "enqueue --job 2500 --tasks 2");
-        lab.workers("start");
-        lab.jetStream(jsm -> {
-            for (int i = 0; i < 95; i++) {
-                JobFixtures.createJob(jsm, String.valueOf(3000 + i), 2, Duration.ofMinutes(5));
-            }
-        });
-        Thread.sleep(3000);
-        lab.workers("stop");
+        leftBehind(3000, 95);
         lab.standin("ami-worker-2", "enqueue --job 2600 --tasks 2");
         Cli.Result dry = infra("nats", "prune", "--empty");
         assertThat(dry.out()).contains("Would delete 95 job stream(s)").contains("Dry run: nothing was deleted");
@@ -120,30 +113,28 @@ class NatsOpsLabTest {
         assertThat(streams.out()).contains("job_2600").contains("job_2500").doesNotContain("job_3000").contains("0 stale");
     }
 
+    /** {@code count} jobs from {@code first} whose workers took every task and went away: streams left behind, empty and idle. */
+    static void leftBehind(int first, int count) throws InterruptedException {
+        lab.jetStream(jsm -> {
+            for (int i = 0; i < count; i++) {
+                JobFixtures.createJob(jsm, String.valueOf(first + i), 2, Duration.ofMinutes(5));
+            }
+        });
+        lab.workers("start");
+        Thread.sleep(3000);
+        lab.workers("stop");
+    }
+
     @Test
     void pruneFromASavedListDeletesOnlyWhatWasShown() throws Exception {
         // What the cleanup playbook does: a dry run keeps its list, the operator confirms, exactly that list goes.
         lab.deleteStreams();
-        lab.jetStream(jsm -> {
-            for (int i = 0; i < 5; i++) {
-                JobFixtures.createJob(jsm, String.valueOf(4000 + i), 2, Duration.ofMinutes(5));
-            }
-        });
-        lab.workers("start");
-        Thread.sleep(3000);
-        lab.workers("stop");
+        leftBehind(4000, 5);
         Path list = lab.dir().resolve("prune.json");
         Cli.Result dry = infra("nats", "prune", "--save", list.toString());
         assertThat(dry.out()).contains("Would delete 5 job stream(s)");
         // Between the look and the confirmation, three more jobs fail and leave their streams behind.
-        lab.jetStream(jsm -> {
-            for (int i = 0; i < 3; i++) {
-                JobFixtures.createJob(jsm, String.valueOf(4100 + i), 2, Duration.ofMinutes(5));
-            }
-        });
-        lab.workers("start");
-        Thread.sleep(3000);
-        lab.workers("stop");
+        leftBehind(4100, 3);
         Cli.Result prune = infra("nats", "prune", "--from", list.toString(), "--yes");
         assertThat(prune.exitCode()).as(prune.all()).isZero();
         assertThat(prune.out()).contains("Deleted 5 job stream(s).")
