@@ -186,6 +186,14 @@ final class InventoryChecks {
                     + " means unlimited redeliveries in NATS)", "use 2 or 3: redelivery only covers a crashed consumer");
         }
         requirePositive(p.ackWait(), "jetstream_policy.ack_wait", "e.g. 5m (the app's NATS_TASK_TTR)");
+        int servers = inv.hostsWith(Role.NATS).size();
+        if (p.replicas() != 1 && p.replicas() != 3 && p.replicas() != 5) {
+            error("jetstream_policy.replicas", "replicas must be 1, 3 or 5 (a RAFT group needs an odd size), not " + p.replicas(),
+                    "3 on a three-server cluster, 1 on a single server");
+        } else if (p.replicas() > servers && servers > 0) {
+            error("jetstream_policy.replicas", "replicas " + p.replicas() + " is more than the " + servers + " NATS server(s) that can hold them",
+                    "at most " + servers + ", or add NATS hosts (3 or 5)");
+        }
         requirePositive(p.maxAge(), "jetstream_policy.max_age", "e.g. 24h");
         JetStreamPolicy.Naming names = p.naming();
         for (Map.Entry<String, String> e : Map.of("stream", names.stream(), "subject", names.subject(),

@@ -252,7 +252,8 @@ public final class InventoryLoader {
                 r.duration("ack_wait", Duration.ofMinutes(5)),
                 r.duration("max_age", Duration.ofHours(24)),
                 r.integer("max_ack_pending", 1000, 1, 1_000_000),
-                naming);
+                naming,
+                r.integer("replicas", 1, 1, 5));
         r.finish();
         return policy;
     }

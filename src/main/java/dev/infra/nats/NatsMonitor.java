@@ -30,6 +30,17 @@ public final class NatsMonitor {
         return JetStreamReport.parse(healthz.statusCode(), healthz.body(), jsz.statusCode(), jsz.body());
     }
 
+    /** The body of /jsz with every stream's raft group, from the server listening on {@code port} on the host's loopback. */
+    public static String clusterJsz(Remote natsHost, int port, Duration timeout) throws IOException {
+        try (Forward f = natsHost.forward("127.0.0.1", port, 0)) {
+            HttpResponse<String> r = get(HttpClient.newBuilder().connectTimeout(timeout).build(), f.localPort(), "/jsz?streams=true", timeout);
+            if (r.statusCode() != 200) {
+                throw new IOException("/jsz answered " + r.statusCode());
+            }
+            return r.body();
+        }
+    }
+
     /** Status code of GET {@code path} on a monitoring port reached through {@code via} at {@code address}. */
     public static int status(Remote via, String address, int port, String path, Duration timeout) throws IOException {
         try (Forward f = via.forward(address, port, 0)) {

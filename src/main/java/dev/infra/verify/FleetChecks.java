@@ -3,6 +3,7 @@ package dev.infra.verify;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.HealthEndpoint;
 import dev.infra.inventory.Host;
+import dev.infra.nats.ClusterReport;
 import dev.infra.nats.JetStreamReport;
 import dev.infra.nats.NatsMonitor;
 import dev.infra.nats.NatsProbe;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,8 +70,14 @@ public final class FleetChecks {
             }
             duties.natsServer().ifPresent(server -> {
                 checks.add(check("jetstream", h, () -> jetstream(h, server)));
-                checks.add(check("streams", h, () -> jetStream.streams(h)));
-                checks.add(check("consumers", h, () -> jetStream.consumers(h)));
+                // Once for the whole of JetStream, on its first server (read through whichever server answers).
+                if (fleet.desiredFleet().natsServers().get(0).host().equals(h.name())) {
+                    if (server.clusterSize() > 1) {
+                        checks.add(check("cluster", h, this::cluster));
+                    }
+                    checks.add(check("streams", h, () -> jetStream.streams(h)));
+                    checks.add(check("consumers", h, () -> jetStream.consumers(h)));
+                }
             });
             for (NatsEndpoint monitor : duties.natsMonitors()) {
                 String id = duties.natsMonitors().size() == 1 ? "monitoring" : "monitoring:" + monitor.host();
@@ -113,13 +121,18 @@ public final class FleetChecks {
     private Outcome service(Host h, ComposeProject p, ComposeProject.Service s) {
         List<ObservedContainer> cs = observe(h).containers(p.name(), s.name());
         ServiceHealth.Verdict v = ServiceHealth.judge(p.name() + "/" + s.name(), s.scale(), cs);
-        return switch (v.kind()) {
+        Outcome outcome = switch (v.kind()) {
             case UP -> Outcome.ok(v.describe());
             case MISSING, TOO_FEW -> Outcome.crit(v.describe(), applyFix(h));
             case RESTART_LOOP -> Outcome.crit(v.describe(), "docker logs " + v.culprit().orElseThrow().name() + " on " + h.name());
             case UNHEALTHY -> Outcome.crit(v.describe(), "docker inspect --format '{{json .State.Health}}' " + v.culprit().orElseThrow().name());
             case STARTING -> Outcome.warn(v.describe(), "");
         };
+        // One server of a NATS cluster down leaves the fleet working; the cluster check turns CRIT when quorum goes.
+        boolean clusterMember = p.nats() && fleet.desiredFleet().natsServers().size() > 1;
+        return clusterMember && outcome.status() == Status.CRIT
+                ? Outcome.warn(outcome.message() + "; one server of the cluster (see the cluster check for quorum)", outcome.fix())
+                : outcome;
     }
 
     /** The containers' live environment, not the file: catches "file fixed, container never recreated". */
@@ -169,12 +182,29 @@ public final class FleetChecks {
         try {
             report = NatsMonitor.read(fleet.remote(h), server.monitorPort(), Duration.ofSeconds(5));
         } catch (IOException | RuntimeException e) {
-            return Outcome.crit("NATS monitoring on " + h.name() + ":127.0.0.1:" + server.monitorPort() + " does not answer ("
-                    + e.getMessage() + ")", "is the NATS container running? " + applyFix(h));
+            String message = "NATS monitoring on " + h.name() + ":127.0.0.1:" + server.monitorPort() + " does not answer (" + e.getMessage() + ")";
+            // One server of a cluster down leaves the fleet working: the cluster check says whether it still has quorum.
+            return server.clusterSize() > 1 ? Outcome.warn(message + "; see the cluster check for quorum", "is the NATS container running? "
+                    + applyFix(h)) : Outcome.crit(message, "is the NATS container running? " + applyFix(h));
         }
         List<ObservedContainer.Mount> mounts = observe(h).containers(server.project(), server.service()).stream()
                 .filter(ObservedContainer::running).flatMap(c -> c.mounts().stream()).toList();
         return JetStreamJudge.judge(report, server, mounts);
+    }
+
+    /** The cluster as its servers describe it: each one's /jsz read in parallel; one that does not answer counts as down. */
+    private Outcome cluster() {
+        List<NatsServer> servers = fleet.desiredFleet().natsServers();
+        List<CompletableFuture<Optional<ClusterReport>>> reads = servers.stream().map(s -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return Optional.of(ClusterReport.parse(s.host(), NatsMonitor.clusterJsz(fleet.remote(fleet.host(s.host())), s.monitorPort(),
+                        Duration.ofSeconds(5))));
+            } catch (IOException | RuntimeException e) {
+                return Optional.<ClusterReport>empty();
+            }
+        }, Background.THREAD_PER_TASK)).toList();
+        List<ClusterReport> reports = reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+        return ClusterJudge.judge(reports, servers.stream().map(NatsServer::host).toList(), fleet.inventory().policy().replicas());
     }
 
     private Outcome monitoring(Host jump, NatsEndpoint monitor) {

@@ -82,7 +82,8 @@ final class JetStreamChecks {
             synchronized (this) {
                 if (view == null) {
                     view = CompletableFuture.supplyAsync(() -> {
-                        try (NatsAdmin admin = new NatsAdmin(fleet.remote(h), fleet.inventory(), fleet.secrets(), Duration.ofSeconds(5))) {
+                        // Any server that answers: in a cluster every one of them sees every stream.
+                        try (NatsAdmin admin = fleet.jetStream(Duration.ofSeconds(5))) {
                             return new View(admin.streams(), admin.maxDeliveriesAdvisories());
                         } catch (IOException e) {
                             throw new IllegalStateException(e.getMessage(), e);

@@ -223,6 +223,10 @@ class BadInventoryTest {
                 replace("per_host overriding an undeclared service", "      celeryworker: {}",
                         "      celeryworker: {}\n    per_host:\n      worker-1:\n        services:\n          celeryworker_ml: {scale: 8}",
                         "celeryworker_ml", "overrides service celeryworker_ml, which deployments.worker does not declare"),
+                replace("replicas that no RAFT group has", "max_deliver: 2", "max_deliver: 2\n  replicas: 2", "2\n  ack_wait",
+                        "replicas must be 1, 3 or 5"),
+                replace("replicas above the cluster size", "max_deliver: 2", "max_deliver: 2\n  replicas: 3", "3\n  ack_wait",
+                        "replicas 3 is more than the 1 NATS server(s)"),
                 new Case("an empty file", "", "1:1", "the file is empty"),
                 new Case("a scalar instead of sections", "just text\n", "1:1", "must be a mapping of sections"),
                 replace("a tab for indentation", "  user: root", "\tuser: root", "\tuser", "not valid YAML"));

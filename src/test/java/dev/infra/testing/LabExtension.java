@@ -99,7 +99,15 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         vars = new LinkedHashMap<>();
         vars.put("lab_dir", dir.toString());
         vars.put("bastion_port", String.valueOf(freePort()));
-        vars.put("nats_ip", freeSubnetPrefix(docker) + ".10");
+        String prefix = freeSubnetPrefix(docker);
+        vars.put("nats_ip", prefix + ".10");
+        // A cluster lab's further NATS servers sit next to the first.
+        String declared = Files.readString(Path.of(Cli.inventory(inventoryName)));
+        for (int n = 2; n <= 5; n++) {
+            if (declared.contains("\n  nats_ip_" + n + ":")) {
+                vars.put("nats_ip_" + n, prefix + "." + (9 + n));
+            }
+        }
         inventory = new InventoryLoader(Optional.empty(), vars).load(Path.of(Cli.inventory(inventoryName)));
         lab = new Lab(docker, inventory, id, new PrintWriter(log, true), spares);
         shutdownHook = new Thread(this::tearDown);
