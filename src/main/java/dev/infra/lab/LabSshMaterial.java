@@ -2,6 +2,7 @@ package dev.infra.lab;
 
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
+import dev.infra.ssh.KnownHostsLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,13 +60,16 @@ public final class LabSshMaterial {
         }
     }
 
-    /** known_hosts pins every lab host's key under the name infra and ssh connect to. */
+    /**
+     * known_hosts pins every lab host's key under the name infra and ssh connect to, hashed as
+     * Debian and Ubuntu write it (HashKnownHosts yes): the lab is what operators really have.
+     */
     public void writeKnownHosts(Inventory inv, LabPlan plan) {
-        StringBuilder b = new StringBuilder("# Written by `infra lab up` (lab " + plan.id() + "): the lab hosts' pinned keys.\n");
+        StringBuilder b = new StringBuilder("# Written by `infra lab up` (lab " + plan.id() + "): the lab hosts' pinned keys, hashed.\n");
         for (Host h : inv.hosts().values()) {
             String name = h.address().orElse(h.name());
             String pattern = h.ssh().port() == 22 ? name : "[" + name + "]:" + h.ssh().port();
-            b.append(pattern).append(' ').append(hostPublicKey(h.name())).append('\n');
+            b.append(KnownHostsLine.hashed(pattern, hostPublicKey(h.name()).strip())).append('\n');
         }
         write(knownHosts, b.toString());
     }

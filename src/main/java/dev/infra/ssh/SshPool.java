@@ -3,14 +3,10 @@ package dev.infra.ssh;
 import dev.infra.diag.Messages;
 import java.io.Console;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.KeyType;
@@ -187,17 +181,7 @@ public final class SshPool implements AutoCloseable {
          * as |1|salt|HMAC-SHA1(salt, name), so the file does not list the fleet's hosts in clear.
          */
         public String hashedKnownHostsLine() {
-            try {
-                byte[] salt = new byte[20];
-                new SecureRandom().nextBytes(salt);
-                Mac mac = Mac.getInstance("HmacSHA1");
-                mac.init(new SecretKeySpec(salt, "HmacSHA1"));
-                byte[] hash = mac.doFinal(knownHostsName.getBytes(StandardCharsets.UTF_8));
-                Base64.Encoder b64 = Base64.getEncoder();
-                return "|1|" + b64.encodeToString(salt) + "|" + b64.encodeToString(hash) + " " + type + " " + base64;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA1 is part of every Java runtime", e);
-            }
+            return KnownHostsLine.hashed(knownHostsName, type + " " + base64);
         }
     }
 

@@ -203,8 +203,8 @@ class PlanApplyDriftLabTest {
         lab.put(WORKER, ENV, "DJANGO_SECRET_KEY=kept\n");
         String envBefore = lab.sh(WORKER, "cat " + ENV.replace("~", "$HOME"));
         List<String> pinned = Files.readAllLines(lab.lab().ssh().knownHosts());
-        String workerLine = pinned.stream().filter(l -> l.startsWith("ami-worker-2 ")).findFirst().orElseThrow();
-        String liveKey = pinned.stream().filter(l -> l.startsWith("ami-live ")).findFirst().orElseThrow().split(" ", 2)[1];
+        String workerLine = lab.pinnedLine("ami-worker-2");
+        String liveKey = lab.pinnedLine("ami-live").split(" ", 2)[1];
 
         // Unknown: the worker's key is not pinned at all.
         Cli.Result unknown = withKnownHosts("unknown", pinned.stream().filter(l -> !l.equals(workerLine)).toList(), "apply", "--yes");

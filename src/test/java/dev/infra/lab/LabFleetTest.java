@@ -48,11 +48,13 @@ class LabFleetTest {
         // Swap two hosts' pinned keys: OpenSSH with the lab's config must refuse, not connect.
         Path knownHosts = lab.lab().ssh().knownHosts();
         List<String> lines = Files.readAllLines(knownHosts);
-        String liveKey = lines.stream().filter(l -> l.startsWith("ami-live ")).findFirst().orElseThrow().split(" ", 2)[1];
-        String workerKey = lines.stream().filter(l -> l.startsWith("ami-worker-2 ")).findFirst().orElseThrow().split(" ", 2)[1];
+        String liveLine = lab.pinnedLine("ami-live");
+        String workerLine = lab.pinnedLine("ami-worker-2");
+        String liveKey = liveLine.split(" ", 2)[1];
+        String workerKey = workerLine.split(" ", 2)[1];
         Path tampered = lab.dir().resolve("tampered_known_hosts");
-        Files.write(tampered, lines.stream().map(l -> l.startsWith("ami-live ") ? "ami-live " + workerKey
-                : l.startsWith("ami-worker-2 ") ? "ami-worker-2 " + liveKey : l).toList());
+        Files.write(tampered, lines.stream().map(l -> l.equals(liveLine) ? "ami-live " + workerKey
+                : l.equals(workerLine) ? "ami-worker-2 " + liveKey : l).toList());
         Path config = lab.dir().resolve("tampered_config");
         Files.writeString(config, Files.readString(lab.lab().ssh().config()).replace(knownHosts.toString(), tampered.toString()));
         OpenSsh.Result r = new OpenSsh(config).run("ami-live", Duration.ofSeconds(20), "true");

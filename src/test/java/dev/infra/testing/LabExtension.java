@@ -195,6 +195,19 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /**
+     * The known_hosts line pinning {@code name} (the lab writes them hashed, as Debian does): found the
+     * way OpenSSH finds it, with `ssh-keygen -F`.
+     */
+    public String pinnedLine(String name) {
+        LocalSh.Result r = LocalSh.run("ssh-keygen -F '" + name + "' -f '" + lab.ssh().knownHosts() + "' | grep -v '^#'");
+        String line = r.output().strip();
+        if (r.exitCode() != 0 || line.isEmpty() || line.contains("\n")) {
+            throw new AssertionError("no single pin for " + name + " in " + lab.ssh().knownHosts() + ":\n" + r.output());
+        }
+        return line;
+    }
+
     public String natsIp() { return vars.get("nats_ip"); }
     public int bastionPort() { return Integer.parseInt(vars.get("bastion_port")); }
 
