@@ -25,7 +25,7 @@ final class Brownfield {
     static void setUp(LabExtension lab) throws Exception {
         lab.converge();
         for (String host : List.of(APP, WORKER)) {
-            lab.sh(host, "cd ~/ami-platform && docker-compose -p ami-platform -f $(ls docker-compose.*.yml) down 2>&1; rm -rf ~/ami-platform ~/.infra");
+            lab.sh(host, "docker ps -aq --filter label=com.docker.compose.project | xargs -r docker rm -f; rm -rf ~/ami-platform ~/.infra");
         }
         lab.natsByHand("~/nats", "nats");
         checkout(lab, APP);

@@ -75,7 +75,8 @@ class ImportLabTest {
     @Test
     void aHostWithNoComposeProjectIsRefusedAndNothingIsWritten() throws Exception {
         lab.converge();
-        lab.sh(APP, "cd ~/ami-platform && docker-compose -p ami-platform -f $(ls docker-compose.*.yml) down 2>&1");
+        // Every compose container gone (whichever checkout or files an earlier test left there).
+        lab.sh(APP, "docker ps -aq --filter label=com.docker.compose.project | xargs -r docker rm -f");
         Path inventory = lab.dir().resolve("refused.yml");
         Cli.Result r = importFleet(inventory, "ami-cc", NATS, APP, WORKER);
         assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
