@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -149,8 +150,20 @@ final class InventoryChecks {
 
     private void checkNatsSettings() {
         NatsService n = inv.nats();
-        if (n.clientPort() == n.monitorPort() || n.clientPort() == n.clusterPort() || n.monitorPort() == n.clusterPort()) {
-            error("nats.monitor_port", "client_port, monitor_port and cluster_port must differ", "e.g. 4222, 8222 and 6222");
+        // Each clash is reported where it was written: the port the file sets, not the default it collides with.
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("client_port", n.clientPort());
+        ports.put("monitor_port", n.monitorPort());
+        ports.put("cluster_port", n.clusterPort());
+        List<String> keys = List.copyOf(ports.keySet());
+        for (int i = 0; i < keys.size(); i++) {
+            for (int j = i + 1; j < keys.size(); j++) {
+                if (ports.get(keys.get(i)).equals(ports.get(keys.get(j)))) {
+                    String where = at.has("nats." + keys.get(j)) ? keys.get(j) : keys.get(i);
+                    error("nats." + where, keys.get(i) + " and " + keys.get(j) + " are both " + ports.get(keys.get(i))
+                            + "; a NATS server needs three different ports", "e.g. client 4222, monitor 8222, cluster 6222");
+                }
+            }
         }
         if (n.limits().maxPayload().bytes() > NATS_MAX_PAYLOAD_LIMIT.bytes()) {
             error("nats.limits.max_payload", "max_payload " + n.limits().maxPayload() + " exceeds NATS's limit of 64MiB",

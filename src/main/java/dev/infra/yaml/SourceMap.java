@@ -24,6 +24,11 @@ public final class SourceMap {
         locations.putIfAbsent(path, loc);
     }
 
+    /** Whether {@code path} itself was written in the file (not only a parent of it). */
+    public boolean has(String path) {
+        return locations.containsKey(path);
+    }
+
     /** The location of {@code path}, or of its closest recorded parent, or the start of the file. */
     public Loc at(String path) {
         String p = path;

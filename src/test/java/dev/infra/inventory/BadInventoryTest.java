@@ -99,6 +99,15 @@ class BadInventoryTest {
         return new Case(name, yaml, position(yaml, marker), message);
     }
 
+    /** Four NATS hosts: the error points at the fourth one's roles. */
+    static Case fourNatsHosts() {
+        String yaml = VALID.replace("    roles: [worker]", "    roles: [worker]\n  nats-2:\n    address: 10.0.0.8\n    roles: [nats]\n  nats-3:\n"
+                + "    address: 10.0.0.9\n    roles: [nats]\n  nats-4:\n    address: 10.0.0.10\n    roles: [nats]");
+        String last = yaml.substring(0, yaml.lastIndexOf("[nats]"));
+        String at = (1 + last.chars().filter(c -> c == '\n').count()) + ":" + (last.length() - last.lastIndexOf('\n'));
+        return new Case("four NATS hosts", yaml, at, "JetStream needs one server or a cluster of 3 or 5");
+    }
+
     /** The one worker service given a compose setting. */
     static Case service(String name, String setting, String marker, String message) {
         String yaml = VALID.replace("      celeryworker: {}", "      celeryworker:\n        " + setting);
@@ -227,6 +236,9 @@ class BadInventoryTest {
                         "replicas must be 1, 3 or 5"),
                 replace("replicas above the cluster size", "max_deliver: 2", "max_deliver: 2\n  replicas: 3", "3\n  ack_wait",
                         "replicas 3 is more than the 1 NATS server(s)"),
+                replace("a cluster port that clashes with the client port", "  jetstream:\n", "  cluster_port: 4222\n  jetstream:\n", "4222\n  jetstream",
+                        "client_port and cluster_port are both 4222"),
+                fourNatsHosts(),
                 new Case("an empty file", "", "1:1", "the file is empty"),
                 new Case("a scalar instead of sections", "just text\n", "1:1", "must be a mapping of sections"),
                 replace("a tab for indentation", "  user: root", "\tuser: root", "\tuser", "not valid YAML"));
