@@ -23,6 +23,8 @@ import dev.infra.ssh.Remote;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.secrets.SecretRef;
 import dev.infra.ssh.SshException;
+import dev.infra.verify.CheckResult.Outcome;
+import dev.infra.verify.Status;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -92,9 +94,31 @@ public final class Applier {
         List<HostResult> results = new ArrayList<>();
         List<Host> nats = changing.stream().filter(h -> runsNats(h)).toList();
         List<Host> rest = changing.stream().filter(h -> !runsNats(h)).toList();
+        // A running cluster changes one server at a time, and only while it is whole: before the first
+        // server and between servers every peer must be current (a cluster still being formed has none running).
+        boolean rolling = !nats.isEmpty() && fleet.desiredFleet().natsServers().size() > 1
+                && !fleet.clusterReports(Duration.ofSeconds(5)).isEmpty();
+        if (rolling) {
+            Outcome before = fleet.clusterHealth(Duration.ofSeconds(5));
+            if (before.status() != Status.OK) {
+                out.println("Not starting: the NATS cluster is not healthy (" + before.message() + "). A rolling change takes one server"
+                        + " away at a time, which it cannot afford now; bring every server back first (infra verify shows which).");
+                results.add(new HostResult(nats.get(0).name(), false, "the NATS cluster is not healthy before the change"));
+                return results;
+            }
+        }
         for (Host h : nats) {
             HostResult r = applyHost(h, byHost.get(h.name()), observed.get(h.name()));
             results.add(r);
+            if (r.ok() && rolling) {
+                Optional<String> notWhole = clusterWholeAgain(h);
+                if (notWhole.isPresent()) {
+                    out.println("Stopping: after " + h.name() + " the NATS cluster is not whole again (" + notWhole.get()
+                            + "); no other server is touched.");
+                    results.set(results.size() - 1, new HostResult(h.name(), false, "the cluster did not become whole again"));
+                    return results;
+                }
+            }
             if (!r.ok()) {
                 out.println("Stopping: NATS must be healthy before anything that depends on it changes.");
                 return results;
@@ -122,6 +146,22 @@ public final class Applier {
         }
         out.flush();
         return results;
+    }
+
+    /** Waits until every server is back and current after {@code h} changed; why not, if it never is. */
+    private Optional<String> clusterWholeAgain(Host h) {
+        say(h, "waiting for the NATS cluster to be whole again");
+        long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
+        Outcome o;
+        do {
+            o = fleet.clusterHealth(Duration.ofSeconds(5));
+            if (o.status() == Status.OK) {
+                say(h, "cluster whole: " + o.message());
+                return Optional.empty();
+            }
+            Health.sleep(1000);
+        } while (System.nanoTime() < deadline);
+        return Optional.of(o.message());
     }
 
     private boolean runsNats(Host h) {

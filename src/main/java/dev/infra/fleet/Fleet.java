@@ -3,6 +3,7 @@ package dev.infra.fleet;
 import dev.infra.diag.Messages;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
+import dev.infra.nats.ClusterReport;
 import dev.infra.nats.JetStreamReport;
 import dev.infra.nats.JetStreamSnapshot;
 import dev.infra.nats.NatsAdmin;
@@ -17,11 +18,12 @@ import dev.infra.plan.Planner;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.DesiredFleet;
 import dev.infra.render.HostState;
-import dev.infra.render.NatsServer;
 import dev.infra.render.ManagedEnv;
+import dev.infra.render.NatsServer;
 import dev.infra.render.Renderer;
 import dev.infra.secrets.SecretResolver;
 import dev.infra.secrets.SecretValues;
+import dev.infra.ssh.Background;
 import dev.infra.ssh.EndpointResolver;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
@@ -29,6 +31,8 @@ import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.SshException;
 import dev.infra.ssh.SshPool;
 import dev.infra.units.Hashing;
+import dev.infra.verify.CheckResult.Outcome;
+import dev.infra.verify.ClusterJudge;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,6 +136,29 @@ public final class Fleet implements AutoCloseable {
      * JetStream through the first NATS server of the desired state that answers: any server of a
      * cluster serves the whole JetStream API.
      */
+    /**
+     * The JetStream cluster's health as {@link ClusterJudge} sees it: every server's /jsz read in
+     * parallel (a server that does not answer within {@code timeout} counts as down). Used by verify's
+     * cluster check and by apply before and between the servers it changes.
+     */
+    public Outcome clusterHealth(Duration timeout) {
+        return ClusterJudge.judge(clusterReports(timeout), desired.natsServers().stream().map(NatsServer::host).toList(),
+                inventory.policy().replicas());
+    }
+
+    /** What each NATS server that answers within {@code timeout} says of the cluster (none: no server runs yet). */
+    public List<ClusterReport> clusterReports(Duration timeout) {
+        List<NatsServer> servers = desired.natsServers();
+        List<CompletableFuture<Optional<ClusterReport>>> reads = servers.stream().map(s -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return Optional.of(ClusterReport.parse(s.host(), NatsMonitor.clusterJsz(remote(host(s.host())), s.monitorPort(), timeout)));
+            } catch (IOException | RuntimeException e) {
+                return Optional.<ClusterReport>empty();
+            }
+        }, Background.THREAD_PER_TASK)).toList();
+        return reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+    }
+
     public NatsAdmin jetStream(Duration timeout) throws IOException {
         List<String> failures = new ArrayList<>();
         for (NatsServer server : desired.natsServers()) {

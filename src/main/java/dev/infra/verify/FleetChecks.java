@@ -3,7 +3,6 @@ package dev.infra.verify;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.HealthEndpoint;
 import dev.infra.inventory.Host;
-import dev.infra.nats.ClusterReport;
 import dev.infra.nats.JetStreamReport;
 import dev.infra.nats.NatsMonitor;
 import dev.infra.nats.NatsProbe;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -194,17 +192,7 @@ public final class FleetChecks {
 
     /** The cluster as its servers describe it: each one's /jsz read in parallel; one that does not answer counts as down. */
     private Outcome cluster() {
-        List<NatsServer> servers = fleet.desiredFleet().natsServers();
-        List<CompletableFuture<Optional<ClusterReport>>> reads = servers.stream().map(s -> CompletableFuture.supplyAsync(() -> {
-            try {
-                return Optional.of(ClusterReport.parse(s.host(), NatsMonitor.clusterJsz(fleet.remote(fleet.host(s.host())), s.monitorPort(),
-                        Duration.ofSeconds(5))));
-            } catch (IOException | RuntimeException e) {
-                return Optional.<ClusterReport>empty();
-            }
-        }, Background.THREAD_PER_TASK)).toList();
-        List<ClusterReport> reports = reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
-        return ClusterJudge.judge(reports, servers.stream().map(NatsServer::host).toList(), fleet.inventory().policy().replicas());
+        return fleet.clusterHealth(Duration.ofSeconds(5));
     }
 
     private Outcome monitoring(Host jump, NatsEndpoint monitor) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.testing.Cli;
 import dev.infra.testing.LabExtension;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,5 +52,34 @@ class NatsClusterLabTest {
             lab.sh("ami-redis-2", "docker start $(docker ps -aq --filter label=com.docker.compose.service=nats)");
             lab.sh("ami-redis-3", "docker start $(docker ps -aq --filter label=com.docker.compose.service=nats)");
         }
+    }
+
+    @Test
+    void aRollingChangeWaitsForAWholeClusterAndGoesServerByServer() throws Exception {
+        lab.converge();
+        Path changed = lab.inventoryVariant("lab-cluster-limits.yml", yaml -> yaml.replace("  healthcheck:",
+                "  limits:\n    max_connections: 2048\n  healthcheck:"));
+        String confBefore = lab.sh("ami-redis-1", "cat ~/nats/config/nats.conf");
+        try {
+            stopNats("ami-redis-3");
+            Cli.Result refused = lab.infraOn(changed, "apply", "--yes", "--no-color");
+            assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+            assertThat(refused.out()).contains("Not starting: the NATS cluster is not healthy (ami-redis-3 does not answer");
+            assertThat(lab.sh("ami-redis-1", "cat ~/nats/config/nats.conf")).as("no server was touched").isEqualTo(confBefore);
+        } finally {
+            lab.sh("ami-redis-3", "docker start $(docker ps -aq --filter label=com.docker.compose.service=nats)");
+        }
+        Cli.Result whole = lab.infra("verify", "--no-color");
+        for (int i = 0; i < 30 && !clusterLine(whole).contains("3 of 3 peers current"); i++) {
+            Thread.sleep(1000);
+            whole = lab.infra("verify", "--no-color");
+        }
+        Cli.Result rolled = lab.infraOn(changed, "apply", "--yes", "--no-color");
+        System.out.println(rolled.out());
+        assertThat(rolled.exitCode()).as(rolled.all()).isZero();
+        assertThat(rolled.out().lines().filter(l -> l.contains("cluster whole: meta leader")).count()).as("checked after each server").isEqualTo(3);
+        assertThat(lab.sh("ami-redis-3", "cat ~/nats/config/nats.conf")).contains("max_connections: 2048");
+        Cli.Result after = lab.infraOn(changed, "verify", "--no-color");
+        assertThat(clusterLine(after)).contains("3 of 3 peers current");
     }
 }
