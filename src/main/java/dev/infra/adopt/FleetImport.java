@@ -2,6 +2,7 @@ package dev.infra.adopt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infra.diag.Messages;
 import dev.infra.inventory.StoreDirRule;
 import dev.infra.units.ByteSize;
 import dev.infra.units.Durations;
@@ -65,6 +66,7 @@ public final class FleetImport {
         Optional<NatsFound> nats = Optional.empty();
         Map<String, List<AppProject>> byRole = new LinkedHashMap<>();
         for (Target t : targets) {
+            int refusedBefore = refusals.size();
             List<String> r = new ArrayList<>();
             roles.put(t.name(), r);
             HostFacts f = facts.get(t.name());
@@ -116,7 +118,7 @@ public final class FleetImport {
                             ? " and publishes ports (" + p.get().ports() + ")" : ", publishing no ports"), (a, b) -> a + "; " + b);
                 }
             }
-            if (r.isEmpty() && refusals.stream().noneMatch(x -> x.startsWith(t.name() + " "))) {
+            if (r.isEmpty() && refusals.size() == refusedBefore) {
                 refusals.add(t.name() + " runs no compose project and no NATS container (" + (f.containers().isEmpty() ? "no containers at all"
                         : f.containers().size() + " container(s) outside compose: " + names(f.containers())) + "): there is nothing"
                         + " infra can adopt there; deploy the app with compose first, or leave the host out");
@@ -130,7 +132,7 @@ public final class FleetImport {
         if (!refusals.isEmpty()) {
             return new Result("", List.copyOf(refusals));
         }
-        return new Result(write(targets, roles, roleWhy, nats.orElseThrow(), deployments, ssh, header, facts), List.of());
+        return new Result(write(targets, roles, roleWhy, nats.orElseThrow(), deployments, ssh, header), List.of());
     }
 
     // ---- NATS ---------------------------------------------------------------------------------
@@ -149,7 +151,7 @@ public final class FleetImport {
         try {
             jsz = JSON.readTree(f.jsz().get());
         } catch (IOException e) {
-            refusals.add(host + ": the NATS server's /jsz did not answer with JSON (" + firstLine(f.jsz().get()) + ")");
+            refusals.add(host + ": the NATS server's /jsz did not answer with JSON (" + Messages.firstLine(f.jsz().get()) + ")");
             return Optional.empty();
         }
         JsonNode config = jsz.path("config");
@@ -177,8 +179,8 @@ public final class FleetImport {
                 }
             }
         }
-        int client = portArg(c.command(), List.of("-p", "--port"), 4222);
-        int monitor = portArg(c.command(), List.of("-m", "--http_port"), 8222);
+        int client = c.portFlag(List.of("-p", "--port"), 4222);
+        int monitor = c.monitorPort();
         String dir = c.workingDir().isEmpty() ? "~/nats" : tilde(c.workingDir(), f.home());
         String file = c.configFiles().isEmpty() ? "docker-compose.yml" : fileName(c.configFiles().get(0), c.workingDir());
         return Optional.of(new NatsFound(host, c, dir, file, c.service().isEmpty() ? "nats" : c.service(), client, monitor, storeDir,
@@ -189,8 +191,12 @@ public final class FleetImport {
 
     private record AppProject(String host, String project, String deployDir, String composeFile, boolean tracked, boolean git,
                               List<String> services, Map<String, Integer> scale, List<String> envFiles, Map<String, HostFacts.EnvKeys> envKeys,
-                              Optional<String> composeEnvFile, String composeEnvWhy, Map<String, String> extraHosts, Set<Integer> ports,
-                              boolean publishes) {}
+                              Optional<String> composeEnvFile, String composeEnvWhy, Map<String, String> extraHosts, Set<Integer> ports) {
+        /** An app project publishes ports (django on 5001); a worker's publishes none. */
+        boolean publishes() {
+            return !ports.isEmpty();
+        }
+    }
 
     private static Optional<AppProject> appProject(String host, HostFacts f, String project, List<HostFacts.Container> containers,
                                                    List<String> refusals) {
@@ -217,7 +223,7 @@ public final class FleetImport {
             Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
             doc = loaded instanceof Map<?, ?> m ? cast(m) : Map.of();
         } catch (RuntimeException e) {
-            refusals.add(host + ": " + first.workingDir() + "/" + file + " is not a compose file infra can read (" + firstLine(e.getMessage()) + ")");
+            refusals.add(host + ": " + first.workingDir() + "/" + file + " is not a compose file infra can read (" + Messages.firstLine(e.getMessage()) + ")");
             return Optional.empty();
         }
         Map<String, Object> services = doc.get("services") instanceof Map<?, ?> m ? cast(m) : Map.of();
@@ -272,8 +278,7 @@ public final class FleetImport {
             }
         }
         return Optional.of(new AppProject(host, project, tilde(first.workingDir(), f.home()), file, p.tracked().contains(first.configFiles().get(0)),
-                p.git(), List.copyOf(services.keySet()), scale, List.copyOf(envFiles), p.envFiles(), composeEnv, why, extraHosts, ports,
-                !ports.isEmpty()));
+                p.git(), List.copyOf(services.keySet()), scale, List.copyOf(envFiles), p.envFiles(), composeEnv, why, extraHosts, ports));
     }
 
     private record Deployment(String role, AppProject base, List<AppProject> hosts, String managedEnvFile) {}
@@ -295,7 +300,7 @@ public final class FleetImport {
             return Optional.empty();
         }
         String managed = base.envFiles().stream()
-                .filter(e -> hosts.stream().anyMatch(h -> h.envKeys().getOrDefault(e, new HostFacts.EnvKeys(List.of(), Optional.empty()))
+                .filter(e -> hosts.stream().anyMatch(h -> h.envKeys().getOrDefault(e, HostFacts.EnvKeys.NONE)
                         .natsUrl().isPresent())).findFirst().orElse(base.envFiles().get(0));
         return Optional.of(new Deployment(role, base, hosts, managed));
     }
@@ -303,7 +308,7 @@ public final class FleetImport {
     // ---- the inventory text ----------------------------------------------------------------------
 
     private static String write(List<Target> targets, Map<String, List<String>> roles, Map<String, String> roleWhy, NatsFound nats,
-                                Map<String, Deployment> deployments, Ssh ssh, String header, Map<String, HostFacts> facts) {
+                                Map<String, Deployment> deployments, Ssh ssh, String header) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(header).append('\n')
                 .append("# Each part says where it came from. Secrets never enter this file: env files stay on the hosts (their\n")
@@ -394,14 +399,14 @@ public final class FleetImport {
             b.append("    env_file: ").append(q(d.managedEnvFile())).append("   # where infra manages NATS_URL; every other line stays the team's\n");
             b.append("    env_files:   # loaded by the services (key names as on ").append(base.host()).append(")\n");
             for (String e : base.envFiles()) {
-                List<String> keys = base.envKeys().getOrDefault(e, new HostFacts.EnvKeys(List.of(), Optional.empty())).keys();
+                List<String> keys = base.envKeys().getOrDefault(e, HostFacts.EnvKeys.NONE).keys();
                 b.append("      - ").append(q(e)).append("   # ").append(keys.isEmpty() ? "(missing or empty)" : String.join(", ", keys)).append('\n');
             }
             b.append("    managed_env:\n");
             List<String> has = new ArrayList<>();
             List<String> lacks = new ArrayList<>();
             for (AppProject h : d.hosts()) {
-                Optional<String> url = h.envKeys().getOrDefault(d.managedEnvFile(), new HostFacts.EnvKeys(List.of(), Optional.empty())).natsUrl();
+                Optional<String> url = h.envKeys().getOrDefault(d.managedEnvFile(), HostFacts.EnvKeys.NONE).natsUrl();
                 (url.isPresent() ? has : lacks).add(h.host() + url.map(u -> " (" + u + ")").orElse(""));
             }
             b.append("      NATS_URL: ").append(q("nats://" + natsAlias + ":" + nats.clientPort())).append("   # ")
@@ -454,15 +459,6 @@ public final class FleetImport {
         }
     }
 
-    private static int portArg(List<String> command, List<String> flags, int dflt) {
-        for (int i = 0; i < command.size() - 1; i++) {
-            if (flags.contains(command.get(i)) && command.get(i + 1).matches("[0-9]{1,5}")) {
-                return Integer.parseInt(command.get(i + 1));
-            }
-        }
-        return dflt;
-    }
-
     /** {@code path} relative to {@code dir} when it lies inside it (compose v2 records absolute paths). */
     private static String fileName(String path, String dir) {
         String prefix = dir.endsWith("/") ? dir : dir + "/";
@@ -484,11 +480,6 @@ public final class FleetImport {
         return String.join(", ", containers.stream().map(HostFacts.Container::name).toList());
     }
 
-    private static String firstLine(String s) {
-        String t = s == null ? "" : s.strip();
-        int nl = t.indexOf('\n');
-        return nl < 0 ? t : t.substring(0, nl);
-    }
 
     /** A scalar for the inventory: plain when it is safe and unambiguous, double-quoted otherwise. */
     static String q(String v) {

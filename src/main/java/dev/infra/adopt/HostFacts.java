@@ -44,6 +44,21 @@ public record HostFacts(String name, String home, List<Container> containers, Ma
             return labels.getOrDefault("com.docker.compose.oneoff", "False").equalsIgnoreCase("true");
         }
 
+        /** The port given to one of {@code flags} on its command line (nats-server's -p, -m), else {@code dflt}. */
+        public int portFlag(List<String> flags, int dflt) {
+            for (int i = 0; i < command.size() - 1; i++) {
+                if (flags.contains(command.get(i)) && command.get(i + 1).matches("[0-9]{1,5}")) {
+                    return Integer.parseInt(command.get(i + 1));
+                }
+            }
+            return dflt;
+        }
+
+        /** The NATS monitoring port it serves (-m / --http_port; 8222 when not given). */
+        public int monitorPort() {
+            return portFlag(List.of("-m", "--http_port"), 8222);
+        }
+
         /** A NATS server: its image is nats (any registry or tag) or it runs nats-server. */
         public boolean isNats() {
             String repo = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
@@ -61,7 +76,10 @@ public record HostFacts(String name, String home, List<Container> containers, Ma
     public record Project(String dir, boolean git, Set<String> tracked, Map<String, String> composeFiles, Map<String, EnvKeys> envFiles) {}
 
     /** An env file's key names, and NATS_URL's value when the file sets it (the one value import reads). */
-    public record EnvKeys(List<String> keys, Optional<String> natsUrl) {}
+    public record EnvKeys(List<String> keys, Optional<String> natsUrl) {
+        /** A file that is missing (or holds no keys). */
+        public static final EnvKeys NONE = new EnvKeys(List.of(), Optional.empty());
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,8 +1,10 @@
 package dev.infra.adopt;
 
+import dev.infra.diag.Messages;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.SshTarget;
+import dev.infra.ssh.Background;
 import dev.infra.ssh.Endpoint;
 import dev.infra.ssh.EndpointResolver;
 import dev.infra.ssh.ExecResult;
@@ -19,10 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * `infra import`'s edge: connects to each host the way the inventory will (ssh_config alias or
@@ -57,26 +57,16 @@ public final class Importer {
         Map<String, HostFacts> facts = new ConcurrentHashMap<>();
         Map<String, String> failures = new ConcurrentHashMap<>();
         try (SshPool pool = new SshPool()) {
-            ExecutorService pooled = Executors.newFixedThreadPool(Math.max(1, Math.min(16, endpoints.size())));
-            try {
-                List<Future<?>> running = new ArrayList<>();
-                endpoints.forEach((name, endpoint) -> running.add(pooled.submit(() -> {
-                    try {
-                        facts.put(name, read(name, pool.connect(endpoint), jumps.contains(name)));
-                    } catch (RuntimeException | IOException e) {
-                        failures.put(name, e.getMessage() == null ? "it did not answer" : e.getMessage());
-                    }
-                })));
-                for (Future<?> f : running) {
-                    try {
-                        f.get();
-                    } catch (Exception e) {
-                        Thread.currentThread().interrupt();
-                    }
+            // Every host at once, each on its own connection (through its jump host); one slow host holds up no other.
+            List<CompletableFuture<Void>> reads = new ArrayList<>();
+            endpoints.forEach((name, endpoint) -> reads.add(CompletableFuture.runAsync(() -> {
+                try {
+                    facts.put(name, read(name, pool.connect(endpoint), jumps.contains(name)));
+                } catch (RuntimeException | IOException e) {
+                    failures.put(name, Messages.of(e));
                 }
-            } finally {
-                pooled.shutdownNow();
-            }
+            }, Background.THREAD_PER_TASK)));
+            reads.forEach(CompletableFuture::join);
         }
         req.targets().forEach(t -> {
             if (failures.containsKey(t.name())) {
@@ -95,7 +85,7 @@ public final class Importer {
             if (jumpHost) {
                 return new HostFacts(name, "", List.of(), Map.of(), Optional.empty());
             }
-            throw new IOException("`docker ps` failed (" + firstLine(listed.stderr() + listed.stdout()) + "): is Docker installed and may "
+            throw new IOException("`docker ps` failed (" + Messages.firstLine(listed.stderr() + listed.stdout()) + "): is Docker installed and may "
                     + remote.endpoint().user() + " use it?");
         }
         HostFacts.ContainersOutput out = HostFacts.parseContainers(listed.stdout());
@@ -115,7 +105,7 @@ public final class Importer {
         Optional<String> jsz = Optional.empty();
         for (HostFacts.Container c : out.containers()) {
             if (c.isNats() && c.running()) {
-                int monitor = monitorPort(c);
+                int monitor = c.monitorPort();
                 if (c.publishedPorts().contains(monitor)) {
                     ExecResult r = remote.run(ImportCommands.jsz(monitor), TIMEOUT);
                     if (r.ok() && !r.stdout().isBlank()) {
@@ -125,16 +115,6 @@ public final class Importer {
             }
         }
         return new HostFacts(name, out.home(), out.containers(), projects, jsz);
-    }
-
-    private static int monitorPort(HostFacts.Container c) {
-        List<String> cmd = c.command();
-        for (int i = 0; i < cmd.size() - 1; i++) {
-            if ((cmd.get(i).equals("-m") || cmd.get(i).equals("--http_port")) && cmd.get(i + 1).matches("[0-9]{1,5}")) {
-                return Integer.parseInt(cmd.get(i + 1));
-            }
-        }
-        return 8222;
     }
 
     /** The hosts as connection targets only (no roles yet): what EndpointResolver needs. */
@@ -150,9 +130,4 @@ public final class Importer {
                 new SourceMap(req.inventoryFile()));
     }
 
-    private static String firstLine(String s) {
-        String t = s.strip();
-        int nl = t.indexOf('\n');
-        return nl < 0 ? t : t.substring(0, nl);
-    }
 }

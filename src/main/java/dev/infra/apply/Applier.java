@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infra.fleet.Fleet;
 import dev.infra.fleet.Fleet.Observation;
 import dev.infra.inventory.Host;
+import dev.infra.nats.ClusterReport;
 import dev.infra.nats.NatsProbe;
 import dev.infra.observe.ObservedHost;
 import dev.infra.plan.Action;
@@ -18,10 +19,10 @@ import dev.infra.render.Duties;
 import dev.infra.render.EnvFile;
 import dev.infra.render.HostState;
 import dev.infra.render.ManagedEnv;
+import dev.infra.secrets.SecretRef;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
 import dev.infra.ssh.RemoteCommand;
-import dev.infra.secrets.SecretRef;
 import dev.infra.ssh.SshException;
 import dev.infra.verify.CheckResult.Outcome;
 import dev.infra.verify.Status;
@@ -29,10 +30,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +38,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes a plan so: NATS hosts first (and waits until JetStream is healthy), then the other hosts in
@@ -96,10 +97,11 @@ public final class Applier {
         List<Host> rest = changing.stream().filter(h -> !runsNats(h)).toList();
         // A running cluster changes one server at a time, and only while it is whole: before the first
         // server and between servers every peer must be current (a cluster still being formed has none running).
-        boolean rolling = !nats.isEmpty() && fleet.desiredFleet().natsServers().size() > 1
-                && !fleet.clusterReports(Duration.ofSeconds(5)).isEmpty();
+        List<ClusterReport> running = !nats.isEmpty() && fleet.desiredFleet().natsServers().size() > 1
+                ? fleet.clusterReports(Duration.ofSeconds(5)) : List.of();
+        boolean rolling = !running.isEmpty();
         if (rolling) {
-            Outcome before = fleet.clusterHealth(Duration.ofSeconds(5));
+            Outcome before = fleet.clusterHealth(running);
             if (before.status() != Status.OK) {
                 out.println("Not starting: the NATS cluster is not healthy (" + before.message() + "). A rolling change takes one server"
                         + " away at a time, which it cannot afford now; bring every server back first (infra verify shows which).");
@@ -419,9 +421,6 @@ public final class Applier {
         line.put("result", result);
         line.put("duration_ms", Duration.between(start, Instant.now()).toMillis());
         done.forEach(line.putArray("changes")::add);
-        if (!line.has("changes")) {
-            line.putArray("changes");
-        }
         if (error != null) {
             line.put("error", error);
         }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,8 +30,6 @@ import picocli.CommandLine.Spec;
                 "from. Reads only; secrets never enter the inventory. Hosts it cannot understand are refused and nothing is written.",
                 "Then `infra -i FILE plan` shows only what infra would fix."})
 final class ImportCommand implements Callable<Integer> {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
-
     @Spec
     CommandSpec spec;
 
@@ -70,7 +67,7 @@ final class ImportCommand implements Callable<Integer> {
         List<FleetImport.Target> targets = new ArrayList<>();
         for (String h : hosts) {
             String name = h.contains("=") ? h.substring(0, h.indexOf('=')) : h;
-            if (!NAME.matcher(name).matches()) {
+            if (!InventoryLoader.HOST_NAME.matcher(name).matches()) {
                 throw new UserError("'" + name + "' is not a host name infra accepts: lower-case letters, digits, '-' and '.'"
                         + " (write NAME=ADDRESS to name a host differently from its address)");
             }

@@ -218,7 +218,7 @@ final class NatsCommand implements Runnable {
                         out.println(unseen + " more stream(s) are stale now; they were not in the list shown, so they stay until the next look.");
                     }
                 }
-                List<StaleStreams.Stale> kept = all.stream().filter(x -> !includePending && x.holdsWork()).toList();
+                List<StaleStreams.Stale> kept = all.stream().filter(x -> !pending && x.holdsWork()).toList();
                 if (!kept.isEmpty()) {
                     JetStreamViews.keptList(kept, out);
                 }

@@ -3,18 +3,17 @@ package dev.infra.cli;
 import dev.infra.playbook.Playbook;
 import dev.infra.playbook.PlaybookLoader;
 import dev.infra.ssh.Shell;
+import dev.infra.units.LocalFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,9 +51,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             return run(g, out, runDir);
         } finally {
-            try (Stream<Path> files = Files.walk(runDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            LocalFiles.deleteTree(runDir);
         }
     }
 

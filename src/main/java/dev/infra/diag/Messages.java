@@ -53,6 +53,13 @@ public final class Messages {
         return m.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*", "").strip();
     }
 
+    /** The first line of {@code s}, stripped: enough of a tool's output to quote in a message. */
+    public static String firstLine(String s) {
+        String t = s == null ? "" : s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+
     /** "SocketTimeoutException" → "socket timeout". */
     private static String words(String className) {
         String base = className.replaceAll("(Exception|Error)$", "");

@@ -142,21 +142,25 @@ public final class Fleet implements AutoCloseable {
      * cluster check and by apply before and between the servers it changes.
      */
     public Outcome clusterHealth(Duration timeout) {
-        return ClusterJudge.judge(clusterReports(timeout), desired.natsServers().stream().map(NatsServer::host).toList(),
-                inventory.policy().replicas());
+        return clusterHealth(clusterReports(timeout));
+    }
+
+    /** {@link ClusterJudge}'s verdict on reports already read. */
+    public Outcome clusterHealth(List<ClusterReport> reports) {
+        return ClusterJudge.judge(reports, desired.natsServers().stream().map(NatsServer::host).toList(), inventory.policy());
     }
 
     /** What each NATS server that answers within {@code timeout} says of the cluster (none: no server runs yet). */
     public List<ClusterReport> clusterReports(Duration timeout) {
-        List<NatsServer> servers = desired.natsServers();
-        List<CompletableFuture<Optional<ClusterReport>>> reads = servers.stream().map(s -> CompletableFuture.supplyAsync(() -> {
+        Map<String, NatsServer> byHost = new LinkedHashMap<>();
+        desired.natsServers().forEach(s -> byHost.put(s.host(), s));
+        return forEach(byHost.keySet().stream().map(this::host).toList(), h -> {
             try {
-                return Optional.of(ClusterReport.parse(s.host(), NatsMonitor.clusterJsz(remote(host(s.host())), s.monitorPort(), timeout)));
+                return Optional.of(ClusterReport.parse(h.name(), NatsMonitor.clusterJsz(remote(h), byHost.get(h.name()).monitorPort(), timeout)));
             } catch (IOException | RuntimeException e) {
                 return Optional.<ClusterReport>empty();
             }
-        }, Background.THREAD_PER_TASK)).toList();
-        return reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+        }).stream().flatMap(Optional::stream).toList();
     }
 
     public NatsAdmin jetStream(Duration timeout) throws IOException {

@@ -45,8 +45,8 @@ public final class ComposeSettings {
     private ComposeSettings() {}
 
     /**
-     * Reads one layer of settings; {@code scaleOnly} (a deployment whose compose file is the app's)
-     * refuses everything but {@code scale}, naming the file that decides it instead.
+     * Reads one layer of settings. With {@code composeFileIfAppOwned} (a deployment whose compose file
+     * is the app's) everything but {@code scale} is refused, naming the file that decides it instead.
      */
     static LinkedHashMap<String, Object> read(MapReader r, String composeFileIfAppOwned) {
         LinkedHashMap<String, Object> out = new LinkedHashMap<>();
@@ -86,6 +86,8 @@ public final class ComposeSettings {
             }
         }
         list(r, "env_file", out, ComposeSettings::envFile, "a path inside deploy_dir, e.g. .envs/.production/.django");
+        // Kept as the deployment's env_files are: relative to deploy_dir without a leading ./ (the renderer adds it back).
+        out.computeIfPresent("env_file", (k, v) -> ((List<?>) v).stream().<Object>map(f -> ((String) f).replaceFirst("^\\./", "")).toList());
         list(r, "volumes", out, ComposeSettings::volume,
                 "SOURCE:TARGET[:MODE]: a path (./config, /srv/data) or a volume name, an absolute target, a mode like ro");
         list(r, "ports", out, p -> PORT.matcher(p).matches(), "[IP:][HOST:]CONTAINER[/tcp|udp], e.g. \"5001:5000\"");

@@ -35,14 +35,6 @@ public record Deployment(
         Optional<String> composeEnvFile,
         Map<String, Map<String, Map<String, Object>>> perHost) {
 
-    public Deployment(Role role, String deployDir, String composeFile, String image, String restart, List<String> envFiles,
-                      String managedEnvFile, LinkedHashMap<String, String> managedEnv, String natsAlias,
-                      LinkedHashMap<String, String> extraHosts, LinkedHashMap<String, Service> services, boolean appOwnsCompose,
-                      Optional<String> composeEnvFile) {
-        this(role, deployDir, composeFile, image, restart, envFiles, managedEnvFile, managedEnv, natsAlias, extraHosts, services,
-                appOwnsCompose, composeEnvFile, Map.of());
-    }
-
     /** This deployment as {@code host} runs it: its per-host overrides merged into the services. */
     public Deployment forHost(String host) {
         Map<String, Map<String, Object>> overrides = perHost.getOrDefault(host, Map.of());
@@ -61,21 +53,6 @@ public record Deployment(
      * {@link ComposeSettings}); the accessors below are the ones infra itself reasons about.
      */
     public record Service(String name, Map<String, Object> settings) {
-        public Service(String name, Optional<String> image, Optional<String> command, int scale, List<String> ports) {
-            this(name, legacy(image, command, scale, ports));
-        }
-
-        private static Map<String, Object> legacy(Optional<String> image, Optional<String> command, int scale, List<String> ports) {
-            LinkedHashMap<String, Object> s = new LinkedHashMap<>();
-            image.ifPresent(v -> s.put("image", v));
-            command.ifPresent(v -> s.put("command", v));
-            if (!ports.isEmpty()) {
-                s.put("ports", List.copyOf(ports));
-            }
-            s.put("scale", scale);
-            return s;
-        }
-
         public Optional<String> image() {
             return Optional.ofNullable((String) settings.get("image"));
         }
@@ -89,12 +66,13 @@ public record Deployment(
             return (List<String>) settings.getOrDefault("ports", List.of());
         }
 
+        /** The env files it loads besides the deployment's, relative to deploy_dir (a leading ./ dropped) or absolute. */
         @SuppressWarnings("unchecked")
         public List<String> envFiles() {
             return (List<String>) settings.getOrDefault("env_file", List.of());
         }
 
-        /** Built here from the app's source (build:), so `up` needs --build and the image is not pulled. */
+        /** Built from source (build:) rather than only pulled: such a service needs no image of the deployment's. */
         public boolean builds() {
             return settings.containsKey("build");
         }

@@ -258,13 +258,16 @@ final class InventoryChecks {
                 checkServiceSettings(d, hp + ".services." + name, settings);
             });
         });
-        d.extraHosts().forEach((alias, ip) -> {
-            if (!isIpLiteral(ip)) {
-                error(p + ".extra_hosts." + alias, "extra_hosts needs an IP address; '" + ip + "' is not one",
-                        "write the IP, e.g. " + alias + ": 10.0.0.5 (or a ${var:…} holding it)");
-            }
-        });
+        d.extraHosts().forEach((alias, ip) -> checkExtraHost(p, alias, ip));
         checkNatsUrl(d, p);
+    }
+
+    /** An extra_hosts alias (of a deployment or of one service) must map to an IP: compose writes it into /etc/hosts as is. */
+    private void checkExtraHost(String p, String alias, String ip) {
+        if (!isIpLiteral(ip)) {
+            error(p + ".extra_hosts." + alias, "extra_hosts needs an IP address; '" + ip + "' is not one",
+                    "write the IP, e.g. " + alias + ": 10.0.0.5 (or a ${var:…} holding it)");
+        }
     }
 
     /** What compose itself would refuse or silently get wrong about one service's settings. */
@@ -276,12 +279,7 @@ final class InventoryChecks {
                         + Suggest.didYouMean((String) dep, d.services().keySet()), "name a service listed under services:");
             }
         }
-        ((Map<String, Object>) settings.getOrDefault("extra_hosts", Map.of())).forEach((alias, ip) -> {
-            if (!isIpLiteral((String) ip)) {
-                error(p + ".extra_hosts." + alias, "extra_hosts needs an IP address; '" + ip + "' is not one",
-                        "write the IP, e.g. " + alias + ": 10.0.0.5 (or a ${var:…} holding it)");
-            }
-        });
+        ((Map<String, Object>) settings.getOrDefault("extra_hosts", Map.of())).forEach((alias, ip) -> checkExtraHost(p, alias, (String) ip));
         ((Map<String, Object>) settings.getOrDefault("environment", Map.of())).keySet().forEach(key -> {
             if (d.managedEnv().containsKey(key)) {
                 error(p + ".environment." + key, key + " is in managed_env; compose's environment: would override the env file's value",

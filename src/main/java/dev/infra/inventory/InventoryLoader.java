@@ -27,7 +27,8 @@ import org.yaml.snakeyaml.nodes.Node;
  * keeps the two in step.
  */
 public final class InventoryLoader {
-    static final Pattern HOST_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+    /** What a host may be called: the rule validate applies, and `infra import` too. */
+    public static final Pattern HOST_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
     static final Pattern VARIABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
     static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");

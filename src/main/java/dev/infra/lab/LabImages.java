@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.infra.units.Hashing;
+import dev.infra.units.LocalFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +122,7 @@ public final class LabImages {
         } catch (IOException | RuntimeException e) {
             throw new LabException("building " + tag + " failed: " + e.getMessage(), e);
         } finally {
-            deleteTree(context);
+            LocalFiles.deleteTree(context);
         }
         progress.printf("  built %s in %.1f s%n", tag, (System.nanoTime() - start) / 1e9);
         progress.flush();
@@ -199,17 +199,6 @@ public final class LabImages {
         Files.writeString(target, readResource(file), StandardCharsets.UTF_8);
     }
 
-
-    static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temp directory is harmless
-        }
-    }
 
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> out = new ArrayList<>(a);

@@ -27,9 +27,6 @@ public record PruneList(Optional<Duration> olderThan, boolean includePending, Li
         root.put("older_than", list.olderThan().map(Durations::format).orElse(""));
         root.put("include_pending", list.includePending());
         list.streams().forEach(root.putArray("streams")::add);
-        if (list.streams().isEmpty()) {
-            root.putArray("streams");
-        }
         LocalFiles.writeAtomically(file.toAbsolutePath(), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
     }
 

@@ -95,9 +95,9 @@ public final class Renderer {
             env.add(managed);
             List<ComposeProject.Service> services = d.services().values().stream()
                     .map(s -> new ComposeProject.Service(s.name(), s.scale(), s.image().orElse(d.image()))).toList();
-            LinkedHashSet<String> loaded = new LinkedHashSet<>(d.envFiles());
-            d.services().values().forEach(s -> loaded.addAll(s.envFiles()));
-            List<String> envFiles = loaded.stream().map(f -> f.startsWith("/") ? f : join(d.deployDir(), f.startsWith("./") ? f.substring(2) : f)).toList();
+            LinkedHashSet<String> loaded = new LinkedHashSet<>();
+            d.services().values().forEach(s -> loaded.addAll(envFilesOf(d, s)));
+            List<String> envFiles = loaded.stream().map(f -> f.startsWith("/") ? f : join(d.deployDir(), f)).toList();
             // What its containers must carry live: the managed entries of every env file they load.
             Map<String, String> required = envFiles.contains(managed.path()) ? Map.copyOf(managed.entries()) : Map.of();
             List<Integer> ports = d.services().values().stream().filter(s -> s.scale() > 0).flatMap(s -> s.ports().stream())
@@ -164,9 +164,7 @@ public final class Renderer {
             view.put("command", s.settings().get("command"));
             view.put("restart", s.settings().getOrDefault("restart", d.restart()));
             view.put("scale", s.scale());
-            LinkedHashSet<String> envFiles = new LinkedHashSet<>(d.envFiles());
-            envFiles.addAll(s.envFiles());
-            view.put("env_files", envFiles.stream().map(f -> f.startsWith("/") || f.startsWith("./") ? f : "./" + f).toList());
+            view.put("env_files", envFilesOf(d, s).stream().map(f -> f.startsWith("/") ? f : "./" + f).toList());
             LinkedHashMap<String, Object> hosts = new LinkedHashMap<String, Object>(extraHosts);
             hosts.putAll(extraHostsOf(s));
             view.put("extra_hosts", hosts);
@@ -186,6 +184,13 @@ public final class Renderer {
 
     /** The service keys the deployment template writes itself; the rest are written as declared. */
     private static final List<String> HANDLED_KEYS = List.of("image", "command", "restart", "scale", "env_file", "extra_hosts", "ports");
+
+    /** The env files a service loads: the deployment's, then its own; relative to deploy_dir or absolute. */
+    private static List<String> envFilesOf(Deployment d, Deployment.Service s) {
+        LinkedHashSet<String> files = new LinkedHashSet<>(d.envFiles());
+        files.addAll(s.envFiles());
+        return List.copyOf(files);
+    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> extraHostsOf(Deployment.Service s) {

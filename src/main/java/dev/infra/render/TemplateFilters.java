@@ -24,15 +24,11 @@ final class TemplateFilters extends AbstractExtension {
     @Override
     public Map<String, Filter> getFilters() {
         return Map.of(
-                "yaml", filter(v -> yamlQuote(String.valueOf(v))),
+                "yaml", filter(v -> YamlText.quote(String.valueOf(v))),
                 "compose", filter(TemplateFilters::composeValue),
                 "conf", filter(v -> confQuote(String.valueOf(v))),
                 "go", filter(v -> Durations.format((Duration) v)),
                 "bytes", filter(v -> String.valueOf(((ByteSize) v).bytes())));
-    }
-
-    static String yamlQuote(String s) {
-        return YamlText.quote(s);
     }
 
     /**
@@ -50,10 +46,10 @@ final class TemplateFilters extends AbstractExtension {
         }
         if (v instanceof Map<?, ?> map) {
             StringJoiner j = new StringJoiner(", ", "{", "}");
-            map.forEach((key, value) -> j.add(yamlQuote(String.valueOf(key)) + ": " + composeValue(value)));
+            map.forEach((key, value) -> j.add(YamlText.quote(String.valueOf(key)) + ": " + composeValue(value)));
             return j.toString();
         }
-        return yamlQuote(String.valueOf(v).replace("$", "$$"));
+        return YamlText.quote(String.valueOf(v).replace("$", "$$"));
     }
 
     static String confQuote(String s) {

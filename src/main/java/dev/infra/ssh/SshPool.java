@@ -176,10 +176,7 @@ public final class SshPool implements AutoCloseable {
             return knownHostsName + " " + type + " " + base64;
         }
 
-        /**
-         * The line as `ssh-keygen -H` writes it (HashKnownHosts, Debian's and Ubuntu's default): the name
-         * as |1|salt|HMAC-SHA1(salt, name), so the file does not list the fleet's hosts in clear.
-         */
+        /** The same pin, hashed as {@link KnownHostsLine#hashed} writes it. */
         public String hashedKnownHostsLine() {
             return KnownHostsLine.hashed(knownHostsName, type + " " + base64);
         }

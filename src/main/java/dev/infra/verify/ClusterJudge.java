@@ -1,8 +1,10 @@
 package dev.infra.verify;
 
+import dev.infra.inventory.JetStreamPolicy;
 import dev.infra.nats.ClusterReport;
 import dev.infra.nats.ClusterReport.Peer;
 import dev.infra.nats.ClusterReport.StreamGroup;
+import dev.infra.nats.JetStreamAnalysis;
 import dev.infra.verify.CheckResult.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,10 +31,10 @@ public final class ClusterJudge {
 
     /**
      * @param reports        what each server that answered reported (a server that did not answer is absent)
-     * @param expected       the server names the inventory declares
-     * @param wantedReplicas the replica count of job streams (jetstream_policy)
+     * @param expected the server names the inventory declares
+     * @param policy   the replica count job streams must have, and how the app names them
      */
-    public static Outcome judge(List<ClusterReport> reports, List<String> expected, int wantedReplicas) {
+    public static Outcome judge(List<ClusterReport> reports, List<String> expected, JetStreamPolicy policy) {
         String fix = "docker logs of the NATS container on the named host; infra apply --limit nats once it is back";
         int size = expected.size();
         int quorum = size / 2 + 1;
@@ -71,8 +73,8 @@ public final class ClusterJudge {
             if (s.leader().isEmpty()) {
                 return Outcome.crit("stream " + s.name() + " has no leader: its job takes no tasks", fix);
             }
-            if (s.replicaCount() != wantedReplicas && s.name().startsWith("job_")) {
-                warnings.add(s.name() + " has " + s.replicaCount() + " replica(s), the policy says " + wantedReplicas);
+            if (s.replicaCount() != policy.replicas() && JetStreamAnalysis.jobId(s.name(), policy.naming()).isPresent()) {
+                warnings.add(s.name() + " has " + s.replicaCount() + " replica(s), the policy says " + policy.replicas());
             }
             for (Peer r : s.replicas()) {
                 if (!down.contains(r.name()) && (r.offline() || !r.current())) {

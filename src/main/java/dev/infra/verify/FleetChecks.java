@@ -1,5 +1,6 @@
 package dev.infra.verify;
 
+import dev.infra.diag.Messages;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.HealthEndpoint;
 import dev.infra.inventory.Host;
@@ -57,7 +58,8 @@ public final class FleetChecks {
             checks.add(check("ssh", h, () -> ssh(h)));
             for (ComposeProject p : desired.projects()) {
                 for (ComposeProject.Service s : p.running()) {
-                    checks.add(check("service:" + s.name(), h, () -> service(h, p, s)));
+                    Callable<Outcome> body = () -> service(h, p, s);
+                    checks.add(check("service:" + s.name(), h, p.nats() ? ofServer(duties.natsServer().orElseThrow(), body) : body));
                 }
             }
             if (duties.runsDeployment()) {
@@ -67,14 +69,14 @@ public final class FleetChecks {
                 checks.add(check("reach", h, () -> reach(h, duties.natsReach())));
             }
             duties.natsServer().ifPresent(server -> {
-                checks.add(check("jetstream", h, () -> jetstream(h, server)));
+                checks.add(check("jetstream", h, ofServer(server, () -> jetstream(h, server))));
                 // Once for the whole of JetStream, on its first server (read through whichever server answers).
                 if (fleet.desiredFleet().natsServers().get(0).host().equals(h.name())) {
                     if (server.clusterSize() > 1) {
                         checks.add(check("cluster", h, this::cluster));
                     }
-                    checks.add(check("streams", h, () -> jetStream.streams(h)));
-                    checks.add(check("consumers", h, () -> jetStream.consumers(h)));
+                    checks.add(check("streams", h, jetStream::streams));
+                    checks.add(check("consumers", h, jetStream::consumers));
                 }
             });
             for (NatsEndpoint monitor : duties.natsMonitors()) {
@@ -88,6 +90,21 @@ public final class FleetChecks {
             }
         }
         return checks;
+    }
+
+    /**
+     * A check of one server of a cluster: that server's own outage is a WARN, since the fleet still
+     * works; the cluster check turns CRIT when quorum goes. A single server's checks stay as they are.
+     */
+    private static Callable<Outcome> ofServer(NatsServer server, Callable<Outcome> body) {
+        if (server.clusterSize() <= 1) {
+            return body;
+        }
+        return () -> {
+            Outcome o = body.call();
+            return o.status() == Status.CRIT ? Outcome.warn(o.message() + "; one server of the cluster (see the cluster check for quorum)",
+                    o.fix()) : o;
+        };
     }
 
     private Check check(String id, Host h, Callable<Outcome> body) {
@@ -119,18 +136,13 @@ public final class FleetChecks {
     private Outcome service(Host h, ComposeProject p, ComposeProject.Service s) {
         List<ObservedContainer> cs = observe(h).containers(p.name(), s.name());
         ServiceHealth.Verdict v = ServiceHealth.judge(p.name() + "/" + s.name(), s.scale(), cs);
-        Outcome outcome = switch (v.kind()) {
+        return switch (v.kind()) {
             case UP -> Outcome.ok(v.describe());
             case MISSING, TOO_FEW -> Outcome.crit(v.describe(), applyFix(h));
             case RESTART_LOOP -> Outcome.crit(v.describe(), "docker logs " + v.culprit().orElseThrow().name() + " on " + h.name());
             case UNHEALTHY -> Outcome.crit(v.describe(), "docker inspect --format '{{json .State.Health}}' " + v.culprit().orElseThrow().name());
             case STARTING -> Outcome.warn(v.describe(), "");
         };
-        // One server of a NATS cluster down leaves the fleet working; the cluster check turns CRIT when quorum goes.
-        boolean clusterMember = p.nats() && fleet.desiredFleet().natsServers().size() > 1;
-        return clusterMember && outcome.status() == Status.CRIT
-                ? Outcome.warn(outcome.message() + "; one server of the cluster (see the cluster check for quorum)", outcome.fix())
-                : outcome;
     }
 
     /** The containers' live environment, not the file: catches "file fixed, container never recreated". */
@@ -180,10 +192,8 @@ public final class FleetChecks {
         try {
             report = NatsMonitor.read(fleet.remote(h), server.monitorPort(), Duration.ofSeconds(5));
         } catch (IOException | RuntimeException e) {
-            String message = "NATS monitoring on " + h.name() + ":127.0.0.1:" + server.monitorPort() + " does not answer (" + e.getMessage() + ")";
-            // One server of a cluster down leaves the fleet working: the cluster check says whether it still has quorum.
-            return server.clusterSize() > 1 ? Outcome.warn(message + "; see the cluster check for quorum", "is the NATS container running? "
-                    + applyFix(h)) : Outcome.crit(message, "is the NATS container running? " + applyFix(h));
+            return Outcome.crit("NATS monitoring on " + h.name() + ":127.0.0.1:" + server.monitorPort() + " does not answer ("
+                    + Messages.of(e) + ")", "is the NATS container running? " + applyFix(h));
         }
         List<ObservedContainer.Mount> mounts = observe(h).containers(server.project(), server.service()).stream()
                 .filter(ObservedContainer::running).flatMap(c -> c.mounts().stream()).toList();

@@ -2,7 +2,6 @@ package dev.infra.verify;
 
 import dev.infra.diag.Messages;
 import dev.infra.fleet.Fleet;
-import dev.infra.inventory.Host;
 import dev.infra.inventory.JetStreamPolicy;
 import dev.infra.nats.JetStreamAnalysis;
 import dev.infra.nats.JobStream;
@@ -31,8 +30,8 @@ final class JetStreamChecks {
         this.policy = fleet.inventory().policy();
     }
 
-    Outcome streams(Host h) {
-        return withView(h, v -> {
+    Outcome streams() {
+        return withView(v -> {
             List<StaleStreams.Stale> stale = StaleStreams.find(v.streams(), StaleStreams.Criteria.of(policy), Instant.now());
             long jobs = v.streams().stream().filter(s -> s.jobId().isPresent()).count();
             if (stale.isEmpty()) {
@@ -44,8 +43,8 @@ final class JetStreamChecks {
         });
     }
 
-    Outcome consumers(Host h) {
-        return withView(h, v -> {
+    Outcome consumers() {
+        return withView(v -> {
             List<JetStreamAnalysis.DeadLetters> dead = JetStreamAnalysis.deadLetters(v.streams(), policy.naming(), v.advisories());
             if (!dead.isEmpty()) {
                 List<String> parts = dead.stream().map(d -> d.stream().name() + "/" + d.consumer().name() + ": " + d.count()
@@ -67,17 +66,17 @@ final class JetStreamChecks {
     }
 
     /** Runs {@code check} on the shared view; UNKNOWN when JetStream cannot be read at all. */
-    private Outcome withView(Host h, Function<View, Outcome> check) {
+    private Outcome withView(Function<View, Outcome> check) {
         View v;
         try {
-            v = view(h);
+            v = view();
         } catch (RuntimeException e) {
             return Outcome.unknown("cannot read JetStream: " + Messages.of(e), "is NATS running? see the jetstream check");
         }
         return check.apply(v);
     }
 
-    private View view(Host h) {
+    private View view() {
         if (view == null) {
             synchronized (this) {
                 if (view == null) {

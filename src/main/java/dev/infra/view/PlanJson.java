@@ -83,9 +83,6 @@ public final class PlanJson {
                 n.putNull("store_move");
             }
             h.notes().forEach(n.putArray("notes")::add);
-            if (h.notes().isEmpty()) {
-                n.putArray("notes");
-            }
             ArrayNode services = n.putArray("services");
             for (ServiceChange sc : h.services()) {
                 ObjectNode sn = services.addObject();

@@ -1,6 +1,7 @@
 package dev.infra.yaml;
 
 import dev.infra.diag.Diagnostics;
+import dev.infra.diag.Messages;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -113,7 +114,7 @@ public final class SafeYaml {
         if (problem.contains("Global tag is not allowed")) {
             return "YAML tag " + problem.substring(problem.indexOf("tag:")).strip() + " is not allowed in an inventory";
         }
-        return "not valid YAML: " + firstLine(problem);
+        return "not valid YAML: " + Messages.firstLine(problem);
     }
 
     private static String fixFor(String problem) {
@@ -130,11 +131,6 @@ public final class SafeYaml {
             return "indent with spaces, never tabs";
         }
         return "fix the YAML syntax at this position (indentation, a missing ':' or an unclosed quote)";
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /**

@@ -2,11 +2,14 @@ package dev.infra.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.testing.Cli;
 import dev.infra.testing.LabExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +30,7 @@ class FaultCampaignLabTest {
 
     static final String WORKER = "ami-worker-2";
     static final String ENV = "~/ami-platform/.envs/.production/.django";
+    static final ObjectMapper JSON = new ObjectMapper();
 
     static Path variant() {
         return lab.inventoryVariant("lab-faults.yml", yaml -> yaml
@@ -55,6 +59,17 @@ class FaultCampaignLabTest {
             Thread.sleep(100);
         }
         return p;
+    }
+
+    /** The host's audit log, a JSON object per apply that changed it. */
+    static List<JsonNode> audit(String host) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : lab.sh(host, "cat ~/.infra/audit.log 2>/dev/null || true").split("\n")) {
+            if (!line.isBlank()) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
     }
 
     static void signal(Process p, String signal) throws Exception {
@@ -150,6 +165,7 @@ class FaultCampaignLabTest {
         lab.converge();
         Path inventory = variant();
         convergesAfter(inventory, 500);
+        long auditBefore = audit(WORKER).size();
         Path logA = lab.dir().resolve("concurrent-a.log");
         Path logB = lab.dir().resolve("concurrent-b.log");
         Process a = Cli.spawn(logA, args(inventory, "--var", "fault=501", "apply", "--yes", "--no-color", "--lock-wait", "0s"));
@@ -161,6 +177,17 @@ class FaultCampaignLabTest {
         if (a.exitValue() != 0 || b.exitValue() != 0) {
             assertThat(a.exitValue() + b.exitValue()).as(outA + "\n----\n" + outB).isEqualTo(1);
             assertThat(a.exitValue() == 0 ? outB : outA).contains("lock");
+        }
+        // What each run did on the worker, from its audit lines: [end - duration, end] of one never overlaps the other's.
+        List<long[]> spans = audit(WORKER).stream().skip(auditBefore).map(l -> {
+            long end = Instant.parse(l.path("time").asText()).toEpochMilli();
+            return new long[] {end - l.path("duration_ms").asLong(), end};
+        }).toList();
+        assertThat(spans).as("one audit line per run that changed the worker").hasSizeBetween(1, 2);
+        if (spans.size() == 2) {
+            assertThat(spans.get(0)[1] <= spans.get(1)[0] || spans.get(1)[1] <= spans.get(0)[0])
+                    .as("the two runs' work on the worker overlapped: %s-%s and %s-%s", spans.get(0)[0], spans.get(0)[1], spans.get(1)[0],
+                            spans.get(1)[1]).isTrue();
         }
         assertThat(lab.infraOn(inventory, "lock", "status").out()).startsWith("Not locked");
         convergesAfter(inventory, 503);

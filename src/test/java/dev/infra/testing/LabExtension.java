@@ -18,6 +18,7 @@ import dev.infra.nats.NatsAdmin;
 import dev.infra.render.Duties;
 import dev.infra.render.HostState;
 import dev.infra.secrets.SecretResolver;
+import dev.infra.units.LocalFiles;
 import io.nats.client.JetStreamManagement;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,7 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -137,7 +137,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
                 lab.down();
             } finally {
                 lab = null;
-                deleteTree(dir);
+                LocalFiles.deleteTree(dir);
             }
         }
     }
@@ -554,17 +554,6 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
         }
     }
 }

@@ -2,10 +2,12 @@ package dev.infra.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infra.inventory.JetStreamPolicy;
 import dev.infra.nats.ClusterReport;
 import dev.infra.testing.Cli;
 import dev.infra.verify.CheckResult.Outcome;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterJudgeTest {
     static final List<String> SERVERS = List.of("n1", "n2", "n3");
+    /** The app's naming, job streams on three replicas. */
+    static final JetStreamPolicy R3 = new JetStreamPolicy(2, Duration.ofMinutes(5), Duration.ofHours(24), 1000,
+            new JetStreamPolicy.Naming("job_{id}", "job.{id}.tasks", "job-{id}-consumer", "job-{id}-dlq", "advisories"), 3);
 
     static ClusterReport report(String server, String file) throws Exception {
         return ClusterReport.parse(server, Files.readString(Cli.repo().resolve("src/test/resources/nats-cluster/" + file)));
@@ -34,7 +39,7 @@ class ClusterJudgeTest {
         assertThat(leader.isLeader()).isTrue();
         assertThat(leader.peers()).extracting(ClusterReport.Peer::name).containsExactly("n1", "n2");
         Outcome ok = ClusterJudge.judge(List.of(withoutR1(report("n1", "healthy-follower.json")), report("n2", "healthy-follower-2.json"),
-                leader), SERVERS, 3);
+                leader), SERVERS, R3);
         assertThat(ok.status()).isEqualTo(Status.OK);
         assertThat(ok.message()).isEqualTo("meta leader n3, 3 of 3 peers current");
     }
@@ -42,14 +47,14 @@ class ClusterJudgeTest {
     @Test
     void aJobStreamWithFewerReplicasThanThePolicyIsAWarning() throws Exception {
         Outcome w = ClusterJudge.judge(List.of(report("n1", "healthy-follower.json"), report("n2", "healthy-follower-2.json"),
-                report("n3", "healthy-leader.json")), SERVERS, 3);
+                report("n3", "healthy-leader.json")), SERVERS, R3);
         assertThat(w.status()).isEqualTo(Status.WARN);
         assertThat(w.message()).isEqualTo("job_78 has 1 replica(s), the policy says 3");
     }
 
     @Test
     void oneServerDownIsAWarningNamingIt() throws Exception {
-        Outcome w = ClusterJudge.judge(List.of(report("n2", "one-down-follower.json"), report("n3", "one-down-leader.json")), SERVERS, 3);
+        Outcome w = ClusterJudge.judge(List.of(report("n2", "one-down-follower.json"), report("n3", "one-down-leader.json")), SERVERS, R3);
         assertThat(w.status()).isEqualTo(Status.WARN);
         assertThat(w.message()).startsWith("n1 does not answer (1 of 3 down; the cluster keeps quorum)");
     }
@@ -58,7 +63,7 @@ class ClusterJudgeTest {
     void twoServersDownIsCriticalNoQuorumEvenWhileTheLastOneStillCallsItselfLeader() throws Exception {
         ClusterReport last = report("n3", "two-down-last.json");
         assertThat(last.isLeader()).as("n3 still says it leads").isTrue();
-        Outcome c = ClusterJudge.judge(List.of(last), SERVERS, 3);
+        Outcome c = ClusterJudge.judge(List.of(last), SERVERS, R3);
         assertThat(c.status()).isEqualTo(Status.CRIT);
         assertThat(c.message()).startsWith("no quorum: 2 of 3 servers down (n1 does not answer, n2 does not answer)");
     }
@@ -69,7 +74,7 @@ class ClusterJudgeTest {
         ClusterReport leaderless = new ClusterReport("n1", n1.cluster(), Optional.empty(), 3, List.of(), n1.streams());
         ClusterReport n2 = report("n2", "healthy-follower-2.json");
         Outcome c = ClusterJudge.judge(List.of(leaderless, new ClusterReport("n2", n2.cluster(), Optional.empty(), 3, List.of(), n2.streams())),
-                SERVERS, 3);
+                SERVERS, R3);
         assertThat(c.status()).isEqualTo(Status.CRIT);
         assertThat(c.message()).startsWith("no meta leader among 2 answering server(s)");
     }
@@ -78,7 +83,7 @@ class ClusterJudgeTest {
     void aPeerTheLeaderHasNotHeardFromIsDownEvenIfItsProcessAnswers() throws Exception {
         // The leader's view after n1 stopped: n1 offline. Even had n1's monitoring port answered, it is out of the cluster.
         Outcome w = ClusterJudge.judge(List.of(withoutR1(report("n1", "healthy-follower.json")), report("n2", "one-down-follower.json"),
-                report("n3", "one-down-leader.json")), SERVERS, 3);
+                report("n3", "one-down-leader.json")), SERVERS, R3);
         assertThat(w.status()).isEqualTo(Status.WARN);
         assertThat(w.message()).startsWith("n1 last seen 6 s ago by the leader (1 of 3 down; the cluster keeps quorum)");
     }
