@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * The rules that make the seed incidents impossible to declare: NATS_URL missing or pointing at
@@ -316,7 +317,7 @@ final class InventoryChecks {
                         + "so every connect and ack fails", "use the extra_hosts alias: " + expected);
                 continue;
             }
-            boolean viaAlias = host.equals(d.natsAlias());
+            boolean viaAlias = host.equals(d.natsAlias()) || serverAliases(d).contains(host);
             boolean natsAddress = inv.hostsWith(Role.NATS).stream().anyMatch(h -> h.privateAddress().map(host::equals).orElse(false));
             if (!viaAlias && !natsAddress) {
                 error(urlPath, "NATS_URL host '" + host + "' does not resolve in the containers: it is neither the "
@@ -344,6 +345,12 @@ final class InventoryChecks {
                         "remove this entry: infra maps the NATS alias to the NATS host itself");
             }
         }
+    }
+
+    /** In a cluster, the extra_hosts names of each NATS server (alias-1 … alias-N, in the inventory's order). */
+    private List<String> serverAliases(Deployment d) {
+        int servers = inv.hostsWith(Role.NATS).size();
+        return servers < 2 ? List.of() : IntStream.rangeClosed(1, servers).mapToObj(i -> d.natsAlias() + "-" + i).toList();
     }
 
     private void checkRolesHaveDeployments() {

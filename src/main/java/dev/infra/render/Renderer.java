@@ -149,10 +149,17 @@ public final class Renderer {
 
     private Map<String, Object> deploymentContext(Inventory inv, Host host, Deployment d, List<NatsEndpoint> nats) {
         Map<String, Object> ctx = common(inv, host);
-        // The NATS alias always points at the (first) NATS server itself, so it cannot go stale.
+        // The NATS alias always points at the (first) NATS server itself, so it cannot go stale; in a
+        // cluster, alias-1..alias-N name each server, so NATS_URL can list them all.
         LinkedHashMap<String, String> extraHosts = new LinkedHashMap<>();
         nats.stream().findFirst().flatMap(e -> inv.host(e.host())).flatMap(Host::privateAddress)
                 .ifPresent(ip -> extraHosts.put(d.natsAlias(), ip));
+        if (nats.size() > 1) {
+            for (int i = 0; i < nats.size(); i++) {
+                String alias = d.natsAlias() + "-" + (i + 1);
+                inv.host(nats.get(i).host()).flatMap(Host::privateAddress).ifPresent(ip -> extraHosts.put(alias, ip));
+            }
+        }
         d.extraHosts().forEach(extraHosts::putIfAbsent);
         ctx.put("deployment", d);
         List<Map<String, Object>> services = new ArrayList<>();
@@ -179,6 +186,7 @@ public final class Renderer {
         ctx.put("volumes", List.copyOf(volumes));
         ctx.put("services", services);
         ctx.put("extra_hosts", extraHosts);
+        ctx.put("nats_servers", nats.size());
         return ctx;
     }
 

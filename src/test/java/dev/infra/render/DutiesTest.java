@@ -51,6 +51,9 @@ class DutiesTest {
         assertThat(fleet.host("bastion").duties().natsMonitors()).hasSize(3);
         assertThat(worker.deploymentProjects()).singleElement().satisfies(p ->
                 assertThat(p.requiredEnv()).containsOnlyKeys("NATS_URL", "NATS_PASSWORD"));
+        String compose = worker.files().stream().filter(f -> f.path().endsWith(".yml")).findFirst().orElseThrow().content();
+        assertThat(compose).as("NATS_URL can list every server by name")
+                .contains("\"nats:10.1.0.1\"", "\"nats-1:10.1.0.1\"", "\"nats-2:10.1.0.2\"", "\"nats-3:10.1.0.3\"");
     }
 
     @Test
