@@ -2,10 +2,11 @@ package dev.infra.plan;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
-import dev.infra.observe.ObservedContainer;
+import dev.infra.nats.NatsConfReload;
 import dev.infra.nats.NatsStore;
 import dev.infra.nats.StoreMove;
 import dev.infra.observe.LiveEnv;
+import dev.infra.observe.ObservedContainer;
 import dev.infra.observe.ObservedHost;
 import dev.infra.observe.PortConflicts;
 import dev.infra.observe.ServiceHealth;
@@ -16,8 +17,8 @@ import dev.infra.render.ComposeProject;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.EnvFile;
 import dev.infra.render.HostState;
-import dev.infra.render.NatsServer;
 import dev.infra.render.ManagedEnv;
+import dev.infra.render.NatsServer;
 import dev.infra.secrets.Redaction;
 import dev.infra.secrets.SecretRef;
 import dev.infra.secrets.SecretValues;
@@ -113,8 +114,14 @@ public final class Planner {
         boolean composeChanged = files.stream().anyMatch(f -> f.path().equals(p.composePath()));
         List<String> envKeys = new ArrayList<>();
         p.envFiles().forEach(f -> envKeys.addAll(changedEnvKeys.getOrDefault(f, List.of())));
-        boolean reloadOnly = p.nats() && !composeChanged
+        boolean confChanged = p.nats() && !composeChanged
                 && files.stream().anyMatch(f -> p.reloadableConfig().contains(f.path()));
+        // nats-server keeps its old settings when SIGHUP brings one it cannot reload: those need a restart.
+        List<String> needRestart = !confChanged ? List.of() : p.reloadableConfig().stream()
+                .flatMap(path -> desired.files().stream().filter(f -> f.path().equals(path))
+                        .flatMap(f -> NatsConfReload.needRestart(observed.file(path).orElse(""), f.content()).stream()))
+                .distinct().toList();
+        boolean reloadOnly = confChanged && needRestart.isEmpty();
         Map<String, String> required = new LinkedHashMap<>();
         p.requiredEnv().forEach((k, v) -> required.put(k, secrets.reveal(v)));
         List<ServiceChange> out = new ArrayList<>();
@@ -143,6 +150,10 @@ public final class Planner {
                 action = Action.REPLACE;
                 reason = Reason.ENV_CHANGED;
                 detail = String.join(", ", envKeys) + " changed in the env file";
+            } else if (!needRestart.isEmpty() && s.name().equals(p.services().get(0).name())) {
+                action = Action.REPLACE;
+                reason = Reason.CONF_NEEDS_RESTART;
+                detail = "nats.conf changes " + String.join(", ", needRestart) + ", which nats-server cannot reload: restart";
             } else if (reloadOnly && s.name().equals(p.services().get(0).name())) {
                 action = Action.RELOAD;
                 reason = Reason.CONF_ONLY_RELOAD;

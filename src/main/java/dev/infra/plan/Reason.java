@@ -16,6 +16,8 @@ public enum Reason {
     ENV_CHANGED,
     /** only nats.conf changes: a SIGHUP, no restart */
     CONF_ONLY_RELOAD,
+    /** nats.conf changes a setting nats-server cannot reload (store limits, names, ports, cluster): a restart */
+    CONF_NEEDS_RESTART,
     /** the files are right but a running container still has an old environment */
     STALE_ENVIRONMENT,
     /** an interrupted apply left the restart due */

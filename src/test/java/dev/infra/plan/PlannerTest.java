@@ -28,6 +28,7 @@ class PlannerTest {
     static final String ENV = "~/ami-platform/.envs/.production/.django";
     static final String NATS_COMPOSE = "~/nats/docker-compose.yml";
     static final String NATS_CONF = "~/nats/nats.conf";
+    static final String CONF = "max_connections: 2048\njetstream {\n  max_file_store: 1073741824\n}\n";
 
     static final Host WORKER = new Host("w1", Optional.of("10.0.0.7"), Optional.of("10.0.0.7"), List.of(Role.WORKER),
             Optional.of("bastion"), new SshTarget(Optional.empty(), Optional.of("root"), 22, Optional.empty(), "kh", "cfg", Duration.ofSeconds(5)));
@@ -48,7 +49,7 @@ class PlannerTest {
     static HostState nats() {
         ComposeProject p = new ComposeProject("nats", "~/nats", "docker-compose.yml",
                 List.of(new ComposeProject.Service("nats", 1, "nats:2.10-alpine")), List.of(), List.of(NATS_CONF), true, Map.of());
-        return new HostState(NATS, List.of(new DesiredFile(NATS_COMPOSE, "compose\n", "t"), new DesiredFile(NATS_CONF, "conf\n", "t")),
+        return new HostState(NATS, List.of(new DesiredFile(NATS_COMPOSE, "compose\n", "t"), new DesiredFile(NATS_CONF, CONF, "t")),
                 List.of(), List.of(p), NO_DUTIES);
     }
 
@@ -168,7 +169,7 @@ class PlannerTest {
 
     @Test
     void aNatsConfOnlyChangeIsAReloadNotARestart() {
-        ObservedHost o = new ObservedHost("n1", Map.of(NATS_COMPOSE, Optional.of("compose\n"), NATS_CONF, Optional.of("old\n")), "v1",
+        ObservedHost o = new ObservedHost("n1", Map.of(NATS_COMPOSE, Optional.of("compose\n"), NATS_CONF, Optional.of(CONF.replace("2048", "1024"))), "v1",
                 List.of(container("nats", "nats", 1, "running", Map.of())), Set.of());
         Plan.HostPlan p = plan(nats(), o);
         assertThat(p.services()).singleElement().satisfies(s -> {
@@ -178,8 +179,20 @@ class PlannerTest {
     }
 
     @Test
+    void aNatsConfChangeNatsServerCannotReloadIsARestartNamingTheSetting() {
+        ObservedHost o = new ObservedHost("n1", Map.of(NATS_COMPOSE, Optional.of("compose\n"),
+                NATS_CONF, Optional.of(CONF.replace("1073741824", "536870912"))), "v1",
+                List.of(container("nats", "nats", 1, "running", Map.of())), Set.of());
+        assertThat(plan(nats(), o).services()).singleElement().satisfies(s -> {
+            assertThat(s.action()).isEqualTo(Action.REPLACE);
+            assertThat(s.reason()).isEqualTo(Reason.CONF_NEEDS_RESTART);
+            assertThat(s.detail()).isEqualTo("nats.conf changes jetstream.max_file_store, which nats-server cannot reload: restart");
+        });
+    }
+
+    @Test
     void aNatsComposeChangeRecreatesNats() {
-        ObservedHost o = new ObservedHost("n1", Map.of(NATS_COMPOSE, Optional.of("old\n"), NATS_CONF, Optional.of("conf\n")), "v1",
+        ObservedHost o = new ObservedHost("n1", Map.of(NATS_COMPOSE, Optional.of("old\n"), NATS_CONF, Optional.of(CONF)), "v1",
                 List.of(container("nats", "nats", 1, "running", Map.of())), Set.of());
         assertThat(plan(nats(), o).services()).singleElement().satisfies(s -> assertThat(s.action()).isEqualTo(Action.REPLACE));
     }
