@@ -81,6 +81,11 @@ public final class NatsAdmin implements AutoCloseable {
 
     /** Every stream with its consumers. */
     public List<JobStream> streams() throws IOException {
+        return streams(jsm, naming);
+    }
+
+    /** Every stream with its consumers, of the JetStream {@code jsm} manages. */
+    public static List<JobStream> streams(JetStreamManagement jsm, JetStreamPolicy.Naming naming) throws IOException {
         try {
             List<JobStream> out = new ArrayList<>();
             for (StreamInfo info : jsm.getStreams()) {
