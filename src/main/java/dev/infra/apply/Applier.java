@@ -93,11 +93,15 @@ public final class Applier {
             }
         }
         List<HostResult> results = new ArrayList<>();
-        List<Host> nats = changing.stream().filter(h -> runsNats(h)).toList();
+        // A standalone server that joins a cluster goes last: the new servers form the cluster first,
+        // then it joins and its streams are restored into the whole cluster.
+        List<Host> joining = changing.stream().filter(h -> runsNats(h) && joinsCluster(byHost.get(h.name()))).toList();
+        List<Host> nats = new ArrayList<>(changing.stream().filter(h -> runsNats(h) && !joining.contains(h)).toList());
+        nats.addAll(joining);
         List<Host> rest = changing.stream().filter(h -> !runsNats(h)).toList();
         // A running cluster changes one server at a time, and only while it is whole: before the first
         // server and between servers every peer must be current (a cluster still being formed has none running).
-        List<ClusterReport> running = !nats.isEmpty() && fleet.desiredFleet().natsServers().size() > 1
+        List<ClusterReport> running = !nats.isEmpty() && joining.isEmpty() && fleet.desiredFleet().natsServers().size() > 1
                 ? fleet.clusterReports(Duration.ofSeconds(5)) : List.of();
         boolean rolling = !running.isEmpty();
         if (rolling) {
@@ -166,6 +170,10 @@ public final class Applier {
         return Optional.of(o.message());
     }
 
+    private static boolean joinsCluster(HostPlan hp) {
+        return hp.storeMove().map(Plan.StoreMove::joinsCluster).orElse(false);
+    }
+
     private boolean runsNats(Host h) {
         return fleet.desired(h.name()).duties().natsServer().isPresent();
     }
@@ -222,7 +230,7 @@ public final class Applier {
         Remote remote = fleet.remote(host);
         List<String> written = new ArrayList<>();
         List<String> done = new ArrayList<>();
-        Optional<StoreMover> mover = hp.storeMove().filter(Plan.StoreMove::readable).map(m -> new StoreMover(fleet, host, remote, m));
+        Optional<StoreMover> mover = hp.storeMove().filter(Plan.StoreMove::readable).map(m -> new StoreMover(fleet, host, remote, m, line -> say(host, line)));
         try {
             if (hp.storeMove().isPresent()) {
                 Plan.StoreMove move = hp.storeMove().get();
@@ -268,7 +276,8 @@ public final class Applier {
                 }
                 if (mover.isPresent() && recreate.stream().anyMatch(s -> mover.get().moves(p, s))) {
                     mover.get().recreate(observed.compose(), p);
-                    say(host, "recreated " + String.join(", ", recreate) + " with its JetStream store on the volume");
+                    say(host, "recreated " + String.join(", ", recreate) + (mover.get().joinsCluster()
+                            ? " as a cluster member; its streams are restored once the cluster is whole" : " with its JetStream store on the volume"));
                 } else if (!recreate.isEmpty()) {
                     must(remote, HostCommands.up(observed.compose(), p, recreate, true), null);
                     say(host, "recreated " + String.join(", ", recreate));

@@ -124,6 +124,44 @@ public final class HostCommands {
                         + "(" + compose + " up -d " + Shell.quote(service) + ") 2>&1\n");
     }
 
+    /** The name of the throwaway server that serves a staged store copy, so its streams can be read. */
+    public static final String STORE_COPY_CONTAINER = "infra-nats-store-copy";
+
+    /**
+     * Serves a copy of the staged JetStream store with a throwaway standalone nats-server of
+     * {@code image}, reachable only on the host's loopback (no client of the fleet can reach it and
+     * write); prints the host port. The staged store itself is left as it is, as the backup.
+     */
+    public static RemoteCommand serveStoreCopy(String image, String staging) {
+        return RemoteCommand.of("serve a copy of the staged JetStream store on the host's loopback",
+                "set -eu\n"
+                        + "s=" + Shell.path(staging) + "\nc=" + STORE_COPY_CONTAINER + "\n"
+                        + "docker rm -f \"$c\" >/dev/null 2>&1 || true\n"
+                        + "rm -rf \"$s.serve\"; mkdir -p \"$s.serve\"; cp -a \"$s/.\" \"$s.serve/jetstream\"\n"
+                        + "docker run -d --name \"$c\" -p 127.0.0.1::4222 -v \"$s.serve:/copy\" " + Shell.quote(image)
+                        + " -js -sd /copy >/dev/null\n"
+                        + "docker port \"$c\" 4222 | head -n1 | sed 's/.*://'\n");
+    }
+
+    /** Removes the throwaway server and its copy (the staged store stays). */
+    public static RemoteCommand dropStoreCopy(String staging) {
+        return RemoteCommand.of("remove the store copy's server",
+                "docker rm -f " + STORE_COPY_CONTAINER + " >/dev/null 2>&1; rm -rf " + Shell.path(staging) + ".serve");
+    }
+
+    /**
+     * Recreates {@code service} on a new, empty {@code volume}: a server joining a cluster must not
+     * find its standalone streams on disk (the cluster would not know them). The old store was staged first.
+     */
+    public static RemoteCommand recreateEmpty(String flavor, ComposeProject p, String service, String volume) {
+        String compose = compose(flavor, p);
+        return RemoteCommand.of("recreate " + service + " (" + p.name() + ") with an empty JetStream store",
+                "set -eu\n"
+                        + "(" + compose + " rm -sf " + Shell.quote(service) + ") 2>&1\n"
+                        + "docker volume rm " + Shell.quote(volume) + " >/dev/null 2>&1 || true\n"
+                        + "(" + compose + " up -d " + Shell.quote(service) + ") 2>&1\n");
+    }
+
     /** Starts a stopped container again as it was (a store move that stopped NATS and went no further). */
     public static RemoteCommand start(String container) {
         return RemoteCommand.of("start " + container + " again", "docker start " + Shell.quote(container) + " >/dev/null");

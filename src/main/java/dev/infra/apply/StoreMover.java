@@ -3,20 +3,28 @@ package dev.infra.apply;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.nats.JetStreamSnapshot;
+import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
 import dev.infra.nats.StoreMove;
+import dev.infra.nats.StreamBackup;
 import dev.infra.observe.Observer;
 import dev.infra.plan.Plan;
 import dev.infra.render.ComposeProject;
+import dev.infra.render.NatsServer;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
 import dev.infra.ssh.RemoteCommand;
+import dev.infra.verify.CheckResult.Outcome;
+import dev.infra.verify.Status;
+import io.nats.client.JetStreamApiException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Carries JetStream's data over when apply recreates the NATS container with its store elsewhere:
@@ -35,21 +43,29 @@ final class StoreMover {
     private final Remote remote;
     private final Plan.StoreMove move;
     private final String staging;
+    private final String image;
+    /** A line of progress for the operator, under the host's name. */
+    private final Consumer<String> say;
     private JetStreamSnapshot before;
+    private List<StreamBackup.Backup> backups;
     private boolean staged;
     private boolean recreated;
 
-    StoreMover(Fleet fleet, Host host, Remote remote, Plan.StoreMove move) {
+    StoreMover(Fleet fleet, Host host, Remote remote, Plan.StoreMove move, Consumer<String> say) {
         this.fleet = fleet;
+        this.say = say;
         this.host = host;
         this.remote = remote;
         this.move = move;
         this.staging = DIR + "/" + STAMP.format(Instant.now());
+        this.image = fleet.desired(host.name()).duties().natsServer().map(NatsServer::image).orElse("");
     }
 
     /** Reads what the server holds now, stops it and copies its store out. Nothing else has changed yet. */
     String stage() {
-        before = snapshot();
+        if (!move.joinsCluster()) {
+            before = snapshot();
+        }
         ExecResult r = remote.run(HostCommands.stageStore(move.container(), move.from(), staging), STEP);
         if (!r.ok()) {
             // The script starts it again itself, unless it was cut short (a timeout): make sure, and say what happened.
@@ -60,8 +76,16 @@ final class StoreMover {
                     + ". infra apply --allow-data-loss recreates it without its data");
         }
         staged = true;
+        if (move.joinsCluster()) {
+            // Stopped, nobody writes any more: what the copy holds is everything, read without a race.
+            readCopy();
+        }
         return "stopped " + move.container() + " and copied its JetStream store (" + before.streams().size() + " stream(s), "
                 + before.messages() + " message(s)) to " + staging;
+    }
+
+    boolean joinsCluster() {
+        return move.joinsCluster();
     }
 
     String container() {
@@ -72,20 +96,69 @@ final class StoreMover {
         return p.nats() && service.equals(move.service());
     }
 
-    /** The new container, started with the store on its volume. */
-    void recreate(String flavor, ComposeProject p) {
-        recreated = true;
-        run(HostCommands.recreateWithStore(flavor, p, move.service(), staging, move.to()));
+    /**
+     * Serves the staged copy with a throwaway server on the host's loopback and snapshots every
+     * stream from it, consumers included (JetStream's own backup format). Memory streams have no
+     * snapshot: the cluster gets them empty, and says so.
+     */
+    private void readCopy() {
+        ExecResult served = remote.run(HostCommands.serveStoreCopy(image, staging), STEP);
+        try {
+            if (!served.ok() || !served.stdout().strip().matches("\\d+")) {
+                throw new Applier.StepFailed("the staged store could not be served for reading (" + served.reason() + ")");
+            }
+            int port = Integer.parseInt(served.stdout().strip());
+            IOException last = null;
+            for (int i = 0; i < 30 && backups == null; i++) {
+                try (NatsAdmin admin = new NatsAdmin(remote, port, fleet.inventory(), fleet.secrets(), Duration.ofSeconds(10))) {
+                    List<JobStream> streams = admin.streams();
+                    before = JetStreamSnapshot.of(streams);
+                    List<StreamBackup.Backup> all = new ArrayList<>();
+                    for (JobStream st : streams) {
+                        all.add(StreamBackup.snapshot(admin.connection(), st.name(), Duration.ofSeconds(30)));
+                    }
+                    backups = all;
+                } catch (IOException e) {
+                    last = e;
+                    Health.sleep(500);
+                }
+            }
+            if (backups == null) {
+                throw new Applier.StepFailed("the staged store's streams could not be read: " + (last == null ? "no answer" : last.getMessage()));
+            }
+        } finally {
+            remote.run(HostCommands.dropStoreCopy(staging), Duration.ofMinutes(1));
+        }
     }
 
-    /** After the gate: everything the server held before is still there. */
+    /** The new container, started with the store on its volume; joining a cluster, on an empty one. */
+    void recreate(String flavor, ComposeProject p) {
+        recreated = true;
+        run(move.joinsCluster() ? HostCommands.recreateEmpty(flavor, p, move.service(), move.volume())
+                : HostCommands.recreateWithStore(flavor, p, move.service(), staging, move.to()));
+    }
+
+    /**
+     * After the gate: everything the server held before is still there. Joining a cluster, first the
+     * cluster must be whole, then each stream is restored with its replicas.
+     */
     String check() {
+        if (move.joinsCluster()) {
+            restoreIntoCluster();
+        }
         JetStreamSnapshot after = snapshot();
         List<String> lost = StoreMove.lost(before, after);
+        // A restored stream answers before its consumers have their replicas and leader: give them a moment.
+        for (int i = 0; i < 40 && !lost.isEmpty() && move.joinsCluster(); i++) {
+            Health.sleep(500);
+            after = snapshot();
+            lost = StoreMove.lost(before, after);
+        }
         if (!lost.isEmpty()) {
             throw new Applier.StepFailed("JetStream lost data in the move: " + String.join("; ", lost));
         }
-        return "JetStream kept every stream and consumer: " + after.streams().size() + " stream(s), " + after.messages()
+        return (move.joinsCluster() ? "restored into the cluster as R" + move.joinReplicas() + "; " : "")
+                + "JetStream kept every stream and consumer: " + after.streams().size() + " stream(s), " + after.messages()
                 + " message(s) (the copy stays in " + staging + " until you remove it)";
     }
 
@@ -102,6 +175,33 @@ final class StoreMover {
         return true;
     }
 
+    private void restoreIntoCluster() {
+        long deadline = System.nanoTime() + Applier.HEALTH_TIMEOUT.toNanos();
+        Outcome whole = fleet.clusterHealth(Duration.ofSeconds(5));
+        while (whole.status() != Status.OK && System.nanoTime() < deadline) {
+            Health.sleep(1000);
+            whole = fleet.clusterHealth(Duration.ofSeconds(5));
+        }
+        if (whole.status() != Status.OK) {
+            throw new Applier.StepFailed("the NATS cluster did not form (" + whole.message() + "); the streams were not restored"
+                    + " (their store is in " + staging + ")");
+        }
+        try (NatsAdmin admin = new NatsAdmin(remote, fleet.inventory(), fleet.secrets(), Duration.ofSeconds(10))) {
+            List<String> there = admin.management().getStreamNames();
+            for (StreamBackup.Backup b : backups) {
+                if (there.contains(b.stream())) {
+                    // Left by an earlier attempt that was rolled back: no client has reached the cluster since
+                    // (the fleet's NATS_URL still names this server), so the copy restored now is the truth.
+                    admin.management().deleteStream(b.stream());
+                    say.accept("replaced " + b.stream() + ", left in the cluster by an earlier attempt");
+                }
+                StreamBackup.restore(admin.connection(), b, b.storage().equals("memory") ? 0 : move.joinReplicas(), Duration.ofSeconds(30));
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new Applier.StepFailed("restoring the streams into the cluster failed: " + e.getMessage());
+        }
+    }
+
     private void run(RemoteCommand c) {
         ExecResult r = remote.run(c, STEP);
         if (!r.ok()) {
@@ -109,11 +209,17 @@ final class StoreMover {
         }
     }
 
+    /** What the server holds now; a cluster's freshly restored streams and consumers may take a moment to answer. */
     private JetStreamSnapshot snapshot() {
-        try (NatsAdmin admin = new NatsAdmin(remote, fleet.inventory(), fleet.secrets(), Duration.ofSeconds(10))) {
-            return JetStreamSnapshot.of(admin.streams());
-        } catch (IOException e) {
-            throw new Applier.StepFailed("cannot read JetStream on " + host.name() + ": " + e.getMessage());
+        IOException last = null;
+        for (int i = 0; i < (move.joinsCluster() ? 20 : 1); i++) {
+            try (NatsAdmin admin = new NatsAdmin(remote, fleet.inventory(), fleet.secrets(), Duration.ofSeconds(10))) {
+                return JetStreamSnapshot.of(admin.streams());
+            } catch (IOException e) {
+                last = e;
+                Health.sleep(500);
+            }
         }
+        throw new Applier.StepFailed("cannot read JetStream on " + host.name() + ": " + last.getMessage());
     }
 }

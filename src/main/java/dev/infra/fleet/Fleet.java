@@ -181,6 +181,14 @@ public final class Fleet implements AutoCloseable {
      * host runs no NATS, none is running, or its store is already in place.
      */
     public Optional<NatsStore> misplacedStore(Host h, ObservedHost o) {
+        return storeAtStake(h, o, false);
+    }
+
+    /**
+     * The running server's store with what it holds, when recreating it loses that: it is misplaced,
+     * or ({@code joining}) the server joins a cluster, which never takes a standalone server's streams.
+     */
+    private Optional<NatsStore> storeAtStake(Host h, ObservedHost o, boolean joining) {
         Optional<NatsServer> server = desired.host(h.name()).duties().natsServer();
         if (server.isEmpty()) {
             return Optional.empty();
@@ -193,14 +201,14 @@ public final class Fleet implements AutoCloseable {
         ObservedContainer c = running.get();
         try {
             JetStreamReport report = NatsMonitor.read(remote(h), server.get().monitorPort(), Duration.ofSeconds(5));
-            if (!report.enabled() || !StoreMove.needed(report.storeDir(), c.mounts(), server.get())) {
+            if (!report.enabled() || (!joining && !StoreMove.needed(report.storeDir(), c.mounts(), server.get()))) {
                 return Optional.empty();
             }
             try (NatsAdmin admin = new NatsAdmin(remote(h), inventory, secrets, Duration.ofSeconds(10))) {
                 return Optional.of(new NatsStore(c.name(), report.storeDir(), JetStreamSnapshot.of(admin.streams()), ""));
             }
         } catch (IOException | RuntimeException e) {
-            if (!StoreMove.needed(StoreMove.targetDir(server.get()), c.mounts(), server.get())) {
+            if (!joining && !StoreMove.needed(StoreMove.targetDir(server.get()), c.mounts(), server.get())) {
                 return Optional.empty();   // not answering, but on the desired volume already: a recreate keeps its store
             }
             return Optional.of(NatsStore.unreadable(c.name(), Messages.of(e)));
@@ -222,8 +230,10 @@ public final class Fleet implements AutoCloseable {
             HostState d = desired.host(h.name());
             Plan.HostPlan hp = Planner.plan(d, o.state().get(), secrets, h.reachedHow());
             Optional<NatsServer> recreated = Planner.recreatedNatsServer(hp, d);
-            return recreated.flatMap(server -> misplacedStore(h, o.state().get())).map(store -> Planner.withStoreMove(hp, recreated.get(), store))
-                    .orElse(hp);
+            boolean joins = recreated.isPresent() && Planner.joinsCluster(d, o.state().get(), recreated.get());
+            int replicas = joins ? Math.min(inventory.policy().replicas(), desired.natsServers().size()) : 0;
+            return recreated.flatMap(server -> storeAtStake(h, o.state().get(), joins))
+                    .map(store -> Planner.withStoreMove(hp, recreated.get(), store, replicas)).orElse(hp);
         });
         return new Plan(Plan.FORMAT_VERSION, inventory.file().toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 hosts, fingerprints);

@@ -40,9 +40,14 @@ public final class NatsAdmin implements AutoCloseable {
     private final JetStreamPolicy.Naming naming;
 
     public NatsAdmin(Remote natsHost, Inventory inv, SecretValues secrets, Duration timeout) throws IOException {
+        this(natsHost, inv.nats().clientPort(), inv, secrets, timeout);
+    }
+
+    /** A NATS server listening on {@code port} of the host's loopback. */
+    public NatsAdmin(Remote natsHost, int port, Inventory inv, SecretValues secrets, Duration timeout) throws IOException {
         NatsService nats = inv.nats();
         this.naming = inv.policy().naming();
-        this.forward = natsHost.forward("127.0.0.1", nats.clientPort(), 0);
+        this.forward = natsHost.forward("127.0.0.1", port, 0);
         Options.Builder options = new Options.Builder()
                 .server("nats://127.0.0.1:" + forward.localPort())
                 .noRandomize()

@@ -38,6 +38,11 @@ public final class NatsConfReload {
         return out;
     }
 
+    /** True when {@code after} makes the standalone server of {@code before} a cluster member. */
+    public static boolean formsCluster(String before, String after) {
+        return !settings(before).containsKey("cluster") && settings(after).containsKey("cluster");
+    }
+
     private static boolean reloadable(String key) {
         return RELOADABLE.stream().anyMatch(r -> r.endsWith(".") ? key.startsWith(r) : key.equals(r));
     }

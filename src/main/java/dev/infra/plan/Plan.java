@@ -35,12 +35,17 @@ public record Plan(String formatVersion, String inventory, String createdAt, Lis
      * Recreating the NATS container moves JetStream's store: from {@code from} inside {@code container}
      * to {@code to} on the named volume {@code volume}. {@code atStake} is what the server held when
      * planned; {@code unreadable} says why it could not be read ("" when it was): apply then refuses
-     * unless data loss is allowed.
+     * unless data loss is allowed. {@code joinReplicas} &gt; 0: the server joins a cluster, where its
+     * standalone streams would not be known, so each is carried over (snapshot, restore) with that many replicas.
      */
     public record StoreMove(String service, String container, String from, String volume, String to, JetStreamSnapshot atStake,
-                            String unreadable) {
+                            String unreadable, int joinReplicas) {
         public boolean readable() {
             return unreadable.isEmpty();
+        }
+
+        public boolean joinsCluster() {
+            return joinReplicas > 0;
         }
     }
 

@@ -68,10 +68,24 @@ public final class Planner {
                 && s.service().equals(server.service()) && s.action() == Action.REPLACE));
     }
 
-    /** The plan with the store move that recreating {@code server} means: its live store is elsewhere ({@code store}). */
-    public static Plan.HostPlan withStoreMove(Plan.HostPlan plan, NatsServer server, NatsStore store) {
+    /**
+     * True when recreating {@code server} turns a standalone server into a cluster member: its running
+     * nats.conf has no cluster, the desired one has.
+     */
+    public static boolean joinsCluster(HostState desired, ObservedHost observed, NatsServer server) {
+        return desired.projects().stream().filter(p -> p.nats() && p.name().equals(server.project()))
+                .flatMap(p -> p.reloadableConfig().stream())
+                .anyMatch(path -> desired.files().stream().filter(f -> f.path().equals(path))
+                        .anyMatch(f -> observed.file(path).map(now -> NatsConfReload.formsCluster(now, f.content())).orElse(false)));
+    }
+
+    /**
+     * The plan with the store move that recreating {@code server} means: its live store is elsewhere
+     * ({@code store}), or it joins a cluster that takes its streams as {@code joinReplicas} replicas (0: it does not).
+     */
+    public static Plan.HostPlan withStoreMove(Plan.HostPlan plan, NatsServer server, NatsStore store, int joinReplicas) {
         Plan.StoreMove move = new Plan.StoreMove(server.service(), store.container(), store.liveStoreDir(), StoreMove.volumeName(server),
-                StoreMove.targetDir(server), store.snapshot(), store.unreadable());
+                StoreMove.targetDir(server), store.snapshot(), store.unreadable(), joinReplicas);
         return new Plan.HostPlan(plan.host(), plan.roles(), plan.reach(), plan.files(), plan.services(), plan.error(), Optional.of(move),
                 plan.notes());
     }

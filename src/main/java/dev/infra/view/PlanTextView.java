@@ -106,13 +106,26 @@ public final class PlanTextView {
             return;
         }
         JetStreamSnapshot at = m.atStake();
+        if (m.joinsCluster()) {
+            out.println(style.yellow("    ! ") + "this standalone server joins the NATS cluster, which does not take its streams by itself");
+            out.println("        at stake: " + atStake(at));
+            out.println("        apply starts the other servers first; then it stops NATS here, copies its store out (kept as a backup),"
+                    + " snapshots every stream from the copy, starts it as a cluster member with an empty store, waits until the"
+                    + " cluster is whole and restores each stream as R" + m.joinReplicas() + "; every stream's messages and consumer's"
+                    + " ack floor are checked against the snapshot; if anything is missing it puts the old server back with its data");
+            return;
+        }
         out.println(style.yellow("    ! ") + "JetStream's store moves: " + m.from() + " in " + m.container() + " (lost if the container is"
                 + " recreated as is) -> " + m.to() + " on volume " + m.volume());
-        out.println("        at stake: " + at.streams().size() + " stream(s), " + at.messages() + " message(s) ("
-                + String.join(", ", at.streams().stream().map(s -> s.name() + ": " + s.messages()).toList()) + ")"
-                + (at.work().isEmpty() ? "; no consumer has work left" : "; work left: " + String.join(", ", at.work())));
+        out.println("        at stake: " + atStake(at));
         out.println("        apply stops NATS cleanly, copies the store into the volume, starts it and checks every stream and"
                 + " consumer before going on; if anything is missing it puts the old container back with its data");
+    }
+
+    private static String atStake(JetStreamSnapshot at) {
+        return at.streams().size() + " stream(s), " + at.messages() + " message(s) ("
+                + String.join(", ", at.streams().stream().map(s -> s.name() + ": " + s.messages()).toList()) + ")"
+                + (at.work().isEmpty() ? "; no consumer has work left" : "; work left: " + String.join(", ", at.work()));
     }
 
     private String colour(Action a, String s) {

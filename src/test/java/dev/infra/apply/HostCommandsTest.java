@@ -68,4 +68,35 @@ class HostCommandsTest {
         assertThat(run(HostCommands.atomicWrite("~/app/.django", "0600", Optional.empty()), "x\n")).as("appeared since").isEqualTo(3);
         assertThat(Files.readString(f)).isEqualTo("SECRET=edited-by-someone-else\n");
     }
+
+    /** A docker that logs its arguments, one per line, and answers `docker port` as Docker 20.10 does. */
+    Path fakeDocker() throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path docker = bin.resolve("docker");
+        Files.writeString(docker, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done >> \"$HOME/docker.log\"; echo >> \"$HOME/docker.log\"\n"
+                + "[ \"$1\" = port ] && echo 127.0.0.1:49153\nexit 0\n");
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    @Test
+    void aStagedStoreIsServedFromACopyOnTheLoopbackOnlyAndItsPortPrinted() throws Exception {
+        Path bin = fakeDocker();
+        Path staged = Files.createDirectories(home.resolve(".infra/jetstream-moves/20261128T120000Z/$G/streams/job_7"));
+        Files.writeString(staged.resolve("meta.inf"), "{}");
+        var r = LocalSh.run(HostCommands.serveStoreCopy("registry.local/nats:2.9 'odd'", "~/.infra/jetstream-moves/20261128T120000Z").script(),
+                "", Map.of("HOME", home.toString(), "PATH", bin + ":/usr/bin:/bin"));
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.output().strip()).isEqualTo("49153");
+        assertThat(home.resolve(".infra/jetstream-moves/20261128T120000Z.serve/jetstream/$G/streams/job_7/meta.inf")).exists();
+        assertThat(staged.resolve("meta.inf")).as("the staged store stays as the backup").exists();
+        String log = Files.readString(home.resolve("docker.log"));
+        assertThat(log).contains("run\n-d\n--name\ninfra-nats-store-copy\n-p\n127.0.0.1::4222\n-v\n" + home
+                + "/.infra/jetstream-moves/20261128T120000Z.serve:/copy\nregistry.local/nats:2.9 'odd'\n-js\n-sd\n/copy\n");
+
+        assertThat(LocalSh.run(HostCommands.dropStoreCopy("~/.infra/jetstream-moves/20261128T120000Z").script(), "",
+                Map.of("HOME", home.toString(), "PATH", bin + ":/usr/bin:/bin")).exitCode()).isZero();
+        assertThat(home.resolve(".infra/jetstream-moves/20261128T120000Z.serve")).doesNotExist();
+        assertThat(staged.resolve("meta.inf")).exists();
+    }
 }

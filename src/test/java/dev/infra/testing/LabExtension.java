@@ -19,6 +19,7 @@ import dev.infra.render.Duties;
 import dev.infra.render.HostState;
 import dev.infra.secrets.SecretResolver;
 import dev.infra.units.LocalFiles;
+import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -332,11 +333,21 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         void accept(JetStreamManagement jsm) throws Exception;
     }
 
+    @FunctionalInterface
+    public interface NatsWork {
+        void accept(Connection nc) throws Exception;
+    }
+
     /** Runs {@code work} on the lab's JetStream, reached as infra reaches it (SSH forward to the NATS host). */
     public void jetStream(JetStreamWork work) {
+        nats(nc -> work.accept(nc.jetStreamManagement()));
+    }
+
+    /** Runs {@code work} with a NATS connection to the (first) NATS host, reached as infra reaches it. */
+    public void nats(NatsWork work) {
         Host nats = inventory.hosts().get(duties().natsServers().get(0).host());
         try (Fleet f = fleet(); NatsAdmin admin = new NatsAdmin(f.remote(nats), inventory, f.secrets(), Duration.ofSeconds(5))) {
-            work.accept(admin.management());
+            work.accept(admin.connection());
         } catch (Exception e) {
             throw new AssertionError("JetStream on " + nats.name() + ": " + e.getMessage(), e);
         }
