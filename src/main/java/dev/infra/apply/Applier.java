@@ -280,7 +280,9 @@ public final class Applier {
                             ? " as a cluster member; its streams are restored once the cluster is whole" : " with its JetStream store on the volume"));
                 } else if (!recreate.isEmpty()) {
                     must(remote, HostCommands.up(observed.compose(), p, recreate, true), null);
-                    say(host, "recreated " + String.join(", ", recreate));
+                    boolean clusterMember = p.nats() && desired.duties().natsServer().map(n -> n.clusterSize() > 1).orElse(false);
+                    say(host, "recreated " + String.join(", ", recreate) + (clusterMember
+                            ? " (stopped in lame duck mode: its clients and stream leaders moved to the other servers first)" : ""));
                 }
                 if (!toStart.isEmpty()) {
                     must(remote, HostCommands.up(observed.compose(), p, toStart, false), null);

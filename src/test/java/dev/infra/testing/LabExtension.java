@@ -289,6 +289,34 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /**
+     * Puts the app-like client (src/test/resources/appclient/appclient.py, on the app's own client
+     * library nats-py, copied from this machine's Python) into /opt/appclient on {@code host}; returns
+     * the command that runs it there with NATS_URL listing every NATS server by address.
+     */
+    public String installAppClient(String host) {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import nats, os; print(os.path.dirname(nats.__file__))")
+                    .redirectErrorStream(true).start();
+            String pkg = new String(p.getInputStream().readAllBytes()).strip();
+            if (p.waitFor() != 0) {
+                throw new AssertionError("nats-py is not installed here (.ci/setup installs it): " + pkg);
+            }
+            String container = labHost(host).container();
+            sh(host, "rm -rf /opt/appclient && mkdir -p /opt/appclient");
+            docker.copyArchiveToContainerCmd(container).withHostResource(pkg).withRemotePath("/opt/appclient").exec();
+            docker.copyArchiveToContainerCmd(container).withHostResource(Cli.repo().resolve("src/test/resources/appclient/appclient.py").toString())
+                    .withRemotePath("/opt/appclient").exec();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        String urls = String.join(",", duties().natsServers().stream().map(s -> "nats://" + s.address() + ":4222").toList());
+        return "cd /opt/appclient && NATS_URL=" + urls + " python3 appclient.py";
+    }
+
     public LabPlan.LabHost labHost(String name) {
         return lab.plan().hosts().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
     }
@@ -343,13 +371,12 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback {
         nats(nc -> work.accept(nc.jetStreamManagement()));
     }
 
-    /** Runs {@code work} with a NATS connection to the (first) NATS host, reached as infra reaches it. */
+    /** Runs {@code work} with a NATS connection to the first NATS server that answers, reached as infra reaches it. */
     public void nats(NatsWork work) {
-        Host nats = inventory.hosts().get(duties().natsServers().get(0).host());
-        try (Fleet f = fleet(); NatsAdmin admin = new NatsAdmin(f.remote(nats), inventory, f.secrets(), Duration.ofSeconds(5))) {
+        try (Fleet f = fleet(); NatsAdmin admin = f.jetStream(Duration.ofSeconds(5))) {
             work.accept(admin.connection());
         } catch (Exception e) {
-            throw new AssertionError("JetStream on " + nats.name() + ": " + e.getMessage(), e);
+            throw new AssertionError("JetStream: " + e.getMessage(), e);
         }
     }
 

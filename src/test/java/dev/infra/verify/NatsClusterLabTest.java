@@ -2,9 +2,14 @@ package dev.infra.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infra.nats.JobStream;
 import dev.infra.testing.Cli;
 import dev.infra.testing.LabExtension;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -81,5 +86,72 @@ class NatsClusterLabTest {
         assertThat(lab.sh("ami-redis-3", "cat ~/nats/config/nats.conf")).contains("max_connections: 2048");
         Cli.Result after = lab.infraOn(changed, "verify", "--no-color");
         assertThat(clusterLine(after)).contains("3 of 3 peers current");
+    }
+
+    static void startNats(String host) {
+        lab.sh(host, "docker start $(docker ps -aq --filter label=com.docker.compose.service=nats)");
+    }
+
+    static Cli.Result awaitWhole() throws InterruptedException {
+        Cli.Result whole = lab.infra("verify", "--no-color");
+        for (int i = 0; i < 40 && !clusterLine(whole).contains("3 of 3 peers current"); i++) {
+            Thread.sleep(1000);
+            whole = lab.infra("verify", "--no-color");
+        }
+        assertThat(clusterLine(whole)).contains("3 of 3 peers current");
+        return whole;
+    }
+
+    @Test
+    void aJobTheAppCreatesOnR3SurvivesItsLeaderStoppingAndTheWorkersFinishIt() throws Exception {
+        lab.converge();
+        lab.workers("stop");
+        String client = lab.installAppClient("ami-live");
+        assertThat(lab.sh("ami-live", client + " job 42 60 3")).contains("created job_42 with 60 tasks on 3 replicas");
+        AtomicReference<String> leader = new AtomicReference<>();
+        lab.jetStream(jsm -> leader.set(jsm.getStreamInfo("job_42").getClusterInfo().getLeader()));
+        try {
+            stopNats(leader.get());
+            Cli.Result one = lab.infra("verify", "--no-color");
+            assertThat(clusterLine(one)).contains(leader.get() + " does not answer");
+            lab.workers("start");
+            for (int i = 0; i < 60 && lab.stream("job_42").consumers().get(0).ackFloorStreamSeq() < 60; i++) {
+                Thread.sleep(1000);
+            }
+            JobStream job = lab.stream("job_42");
+            assertThat(job.messages()).isEqualTo(60);
+            assertThat(job.consumers().get(0).ackFloorStreamSeq()).as("every task done with its leader away").isEqualTo(60);
+        } finally {
+            startNats(leader.get());
+        }
+        awaitWhole();
+    }
+
+    @Test
+    void aChangeThatRestartsEveryServerRollsOneAtATimeWhileAClientPublishesAndConsumesWithoutLoss() throws Exception {
+        lab.converge();
+        awaitWhole();
+        String client = lab.installAppClient("ami-live");
+        lab.sh("ami-live", "rm -rf /tmp/roll && mkdir -p /tmp/roll && (nohup sh -c '" + client + " roll /tmp/roll' > /tmp/roll/out.log 2>&1 &)");
+        lab.awaitOutput("ami-live", "cat /tmp/roll/membership.log 2>/dev/null | wc -l", out -> Integer.parseInt(out.strip()) >= 10);
+        Path bigger = lab.inventoryVariant("lab-cluster.yml", yaml -> yaml.replace("max_file_store: 1GiB", "max_file_store: 2GiB"));
+        Cli.Result plan = lab.infraOn(bigger, "plan", "--no-color");
+        assertThat(plan.out()).contains("nats.conf changes jetstream.max_file_store, which nats-server cannot reload: restart");
+        Cli.Result rolled = lab.infraOn(bigger, "apply", "--yes", "--no-color");
+        System.out.println(rolled.out());
+        lab.sh("ami-live", "touch /tmp/roll/stop");
+        String summary = lab.awaitOutput("ami-live", "cat /tmp/roll/summary.json 2>/dev/null || true", out -> out.contains("published"));
+        String log = lab.sh("ami-live", "cat /tmp/roll/membership.log");
+        System.out.println(summary);
+        assertThat(rolled.exitCode()).as(rolled.all()).isZero();
+        assertThat(rolled.out().lines().filter(l -> l.contains("cluster whole: meta leader")).count()).as("checked after each server").isEqualTo(3);
+        JsonNode s = new ObjectMapper().readTree(summary);
+        assertThat(s.path("missing_count").asInt()).as("no message lost: " + summary).isZero();
+        assertThat(s.path("published").asInt()).isPositive();
+        assertThat(s.path("max_away").asInt()).as("never more than one server away (membership every 100 ms)").isEqualTo(1);
+        assertThat(log.lines().filter(l -> l.contains("up=2")).count()).as("each server was away for a while").isPositive();
+        for (String host : List.of("ami-redis-1", "ami-redis-2", "ami-redis-3")) {
+            assertThat(lab.sh(host, "curl -s http://127.0.0.1:8222/varz")).as(host + " runs the new limit").contains("\"max_storage\": 2147483648");
+        }
     }
 }
