@@ -2,10 +2,12 @@ package dev.infra.cli;
 
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
+import dev.infra.nats.ClusterReport;
 import dev.infra.render.NatsServer;
 import dev.infra.ssh.Forward;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +35,36 @@ final class TunnelCommand implements Callable<Integer> {
     @Option(names = "--for", paramLabel = "DURATION", description = "Close after this long (default: until Ctrl-C).")
     String runFor;
 
+    @Option(names = "--server", paramLabel = "HOST", description = "The NATS host to reach (default: the first one that answers).")
+    String serverName;
+
+    /** The named NATS server, else the first one whose monitoring answers (in a cluster, any healthy one will do). */
+    private NatsServer pick(Fleet f, PrintWriter out) {
+        List<NatsServer> servers = f.desiredFleet().natsServers();
+        if (servers.isEmpty()) {
+            throw new UserError("the inventory has no NATS server");
+        }
+        if (serverName != null) {
+            return servers.stream().filter(s -> s.host().equals(serverName)).findFirst()
+                    .orElseThrow(() -> new UserError("--server " + serverName + " is not a NATS host; NATS hosts: "
+                            + String.join(", ", servers.stream().map(NatsServer::host).toList())));
+        }
+        if (servers.size() == 1) {
+            return servers.get(0);
+        }
+        List<String> answering = f.clusterReports(Duration.ofSeconds(5)).stream().map(ClusterReport::server).toList();
+        for (NatsServer s : servers) {
+            if (answering.contains(s.host())) {
+                if (!s.equals(servers.get(0))) {
+                    out.println(servers.get(0).host() + " does not answer; using " + s.host() + ".");
+                }
+                return s;
+            }
+        }
+        out.println("No NATS server answers its monitoring port; tunnelling to " + servers.get(0).host() + " anyway.");
+        return servers.get(0);
+    }
+
     @Override
     public Integer call() {
         if (!what.equals("monitor") && !what.equals("client")) {
@@ -45,8 +77,7 @@ final class TunnelCommand implements Callable<Integer> {
         Duration openFor = runFor == null ? Duration.ofDays(3650) : OptionValues.duration("--for", runFor);
         PrintWriter out = spec.commandLine().getOut();
         try (Fleet f = FleetOptions.open(parent.global, 1)) {
-            NatsServer server = f.desiredFleet().natsServers().stream().findFirst()
-                    .orElseThrow(() -> new UserError("the inventory has no NATS server"));
+            NatsServer server = pick(f, out);
             Host nats = f.host(server.host());
             int remote = what.equals("monitor") ? server.monitorPort() : server.clientPort();
             try (Forward fw = f.remote(nats).forward("127.0.0.1", remote, port == null ? remote : port)) {

@@ -239,6 +239,9 @@ class BadInventoryTest {
                 replace("a cluster port that clashes with the client port", "  jetstream:\n", "  cluster_port: 4222\n  jetstream:\n", "4222\n  jetstream",
                         "client_port and cluster_port are both 4222"),
                 fourNatsHosts(),
+                replace("two NATS servers with the same name", "    roles: [worker]",
+                        "    roles: [worker]\n  nats-1:\n    address: 10.0.0.9\n    roles: [nats]", "nats-1:\n    address: 10.0.0.9",
+                        "duplicate key 'nats-1'"),
                 new Case("an empty file", "", "1:1", "the file is empty"),
                 new Case("a scalar instead of sections", "just text\n", "1:1", "must be a mapping of sections"),
                 replace("a tab for indentation", "  user: root", "\tuser: root", "\tuser", "not valid YAML"));

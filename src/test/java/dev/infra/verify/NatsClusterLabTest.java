@@ -154,4 +154,23 @@ class NatsClusterLabTest {
             assertThat(lab.sh(host, "curl -s http://127.0.0.1:8222/varz")).as(host + " runs the new limit").contains("\"max_storage\": 2147483648");
         }
     }
+
+    @Test
+    void natsCommandsAndTheTunnelUseAnyServerThatAnswers() throws Exception {
+        lab.converge();
+        awaitWhole();
+        try {
+            stopNats("ami-redis-1");
+            Cli.Result streams = lab.infra("nats", "streams", "--no-color");
+            assertThat(streams.exitCode()).as(streams.all()).isZero();
+            Cli.Result tunnel = lab.infra("tunnel", "monitor", "--port", "0", "--for", "1s");
+            assertThat(tunnel.exitCode()).as(tunnel.all()).isZero();
+            assertThat(tunnel.out()).contains("ami-redis-1 does not answer; using ami-redis-2.").contains("→ ami-redis-2:127.0.0.1:8222");
+            Cli.Result chosen = lab.infra("tunnel", "client", "--server", "ami-redis-3", "--port", "0", "--for", "1s");
+            assertThat(chosen.out()).contains("→ ami-redis-3:127.0.0.1:4222");
+        } finally {
+            startNats("ami-redis-1");
+        }
+        awaitWhole();
+    }
 }
