@@ -105,7 +105,7 @@ public final class Applier {
                 ? fleet.clusterReports(Duration.ofSeconds(5)) : List.of();
         boolean rolling = !running.isEmpty();
         if (rolling) {
-            Outcome before = fleet.clusterHealth(running);
+            Outcome before = fleet.clusterReady(running);
             if (before.status() != Status.OK) {
                 out.println("Not starting: the NATS cluster is not healthy (" + before.message() + "). A rolling change takes one server"
                         + " away at a time, which it cannot afford now; bring every server back first (infra verify shows which).");
@@ -160,7 +160,7 @@ public final class Applier {
         long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
         Outcome o;
         do {
-            o = fleet.clusterHealth(Duration.ofSeconds(5));
+            o = fleet.clusterReady(Duration.ofSeconds(5));
             if (o.status() == Status.OK) {
                 say(h, "cluster whole: " + o.message());
                 return Optional.empty();

@@ -177,10 +177,10 @@ final class StoreMover {
 
     private void restoreIntoCluster() {
         long deadline = System.nanoTime() + Applier.HEALTH_TIMEOUT.toNanos();
-        Outcome whole = fleet.clusterHealth(Duration.ofSeconds(5));
+        Outcome whole = fleet.clusterReady(Duration.ofSeconds(5));
         while (whole.status() != Status.OK && System.nanoTime() < deadline) {
             Health.sleep(1000);
-            whole = fleet.clusterHealth(Duration.ofSeconds(5));
+            whole = fleet.clusterReady(Duration.ofSeconds(5));
         }
         if (whole.status() != Status.OK) {
             throw new Applier.StepFailed("the NATS cluster did not form (" + whole.message() + "); the streams were not restored"

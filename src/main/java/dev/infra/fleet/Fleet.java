@@ -150,6 +150,15 @@ public final class Fleet implements AutoCloseable {
         return ClusterJudge.judge(reports, desired.natsServers().stream().map(NatsServer::host).toList(), inventory.policy());
     }
 
+    /** Whether the cluster can afford one server away now ({@link ClusterJudge#readyToRoll}). */
+    public Outcome clusterReady(List<ClusterReport> reports) {
+        return ClusterJudge.readyToRoll(reports, desired.natsServers().stream().map(NatsServer::host).toList(), inventory.policy());
+    }
+
+    public Outcome clusterReady(Duration timeout) {
+        return clusterReady(clusterReports(timeout));
+    }
+
     /** What each NATS server that answers within {@code timeout} says of the cluster (none: no server runs yet). */
     public List<ClusterReport> clusterReports(Duration timeout) {
         Map<String, NatsServer> byHost = new LinkedHashMap<>();

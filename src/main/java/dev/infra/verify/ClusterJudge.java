@@ -35,6 +35,18 @@ public final class ClusterJudge {
      * @param policy   the replica count job streams must have, and how the app names them
      */
     public static Outcome judge(List<ClusterReport> reports, List<String> expected, JetStreamPolicy policy) {
+        return judge(reports, expected, policy, true);
+    }
+
+    /**
+     * Whether a server may be taken away now: {@link #judge} without the replica-count policy (a job
+     * stream the app made with fewer replicas is verify's warning, not a reason to refuse a change).
+     */
+    public static Outcome readyToRoll(List<ClusterReport> reports, List<String> expected, JetStreamPolicy policy) {
+        return judge(reports, expected, policy, false);
+    }
+
+    private static Outcome judge(List<ClusterReport> reports, List<String> expected, JetStreamPolicy policy, boolean replicaPolicy) {
         String fix = "docker logs of the NATS container on the named host; infra apply --limit nats once it is back";
         int size = expected.size();
         int quorum = size / 2 + 1;
@@ -73,7 +85,7 @@ public final class ClusterJudge {
             if (s.leader().isEmpty()) {
                 return Outcome.crit("stream " + s.name() + " has no leader: its job takes no tasks", fix);
             }
-            if (s.replicaCount() != policy.replicas() && JetStreamAnalysis.jobId(s.name(), policy.naming()).isPresent()) {
+            if (replicaPolicy && s.replicaCount() != policy.replicas() && JetStreamAnalysis.jobId(s.name(), policy.naming()).isPresent()) {
                 warnings.add(s.name() + " has " + s.replicaCount() + " replica(s), the policy says " + policy.replicas());
             }
             for (Peer r : s.replicas()) {

@@ -50,6 +50,8 @@ class ClusterJudgeTest {
                 report("n3", "healthy-leader.json")), SERVERS, R3);
         assertThat(w.status()).isEqualTo(Status.WARN);
         assertThat(w.message()).isEqualTo("job_78 has 1 replica(s), the policy says 3");
+        assertThat(ClusterJudge.readyToRoll(List.of(report("n1", "healthy-follower.json"), report("n2", "healthy-follower-2.json"),
+                report("n3", "healthy-leader.json")), SERVERS, R3).status()).as("no reason to refuse a rolling change").isEqualTo(Status.OK);
     }
 
     @Test
