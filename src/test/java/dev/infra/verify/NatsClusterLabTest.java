@@ -31,7 +31,8 @@ class NatsClusterLabTest {
     }
 
     @Test
-    void verifyNamesTheLeaderWarnsOnOneServerDownAndIsCriticalWithoutQuorum() throws Exception {
+    void fromNothingVerifyNamesTheLeaderWarnsOnOneServerDownAndIsCriticalWithoutQuorum() throws Exception {
+        lab.wipe();   // apply brings the cluster up from nothing
         lab.converge();
         Cli.Result healthy = lab.infra("verify", "--no-color");
         for (int i = 0; i < 20 && !clusterLine(healthy).contains("3 of 3 peers current"); i++) {

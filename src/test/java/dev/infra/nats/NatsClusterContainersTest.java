@@ -2,6 +2,7 @@ package dev.infra.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.DockerClient;
 import dev.infra.inventory.JetStreamPolicy;
 import dev.infra.lab.LabDocker;
 import dev.infra.lab.LabImages;
@@ -39,13 +40,14 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A job's stream carried from a standalone server into a three-server cluster with JetStream's own
- * snapshot and restore: real nats-server 2.9 containers (the lab's image) on a Testcontainers network.
- * What the applier relies on when one server grows into three.
+ * A JetStream cluster at the NATS level: real nats-server 2.9 containers of the lab's image on a
+ * Testcontainers network (no registry, Ryuk off). Verify's cluster judgement on live servers as they go
+ * away, and a job's stream carried from a standalone server into the cluster with JetStream's own
+ * snapshot and restore, what apply relies on when one server grows into three.
  */
-class StreamBackupContainersTest {
+class NatsClusterContainersTest {
     static final DockerImageName IMAGE = DockerImageName.parse(LabImages.NATS);
-    static final JetStreamPolicy POLICY = Inventories.shipped("lab.yml").policy();
+    static final JetStreamPolicy POLICY = Inventories.shipped("lab-cluster.yml").policy();
     static final JetStreamPolicy.Naming NAMING = POLICY.naming();
     static Network network;
     static GenericContainer<?> single;
@@ -139,24 +141,55 @@ class StreamBackupContainersTest {
         }
     }
 
+    /** What verify says of the cluster now: every server's /jsz that answers within a second, judged. */
+    static Outcome judgeNow() throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        List<ClusterReport> reports = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + cluster.get(n).getMappedPort(8222) + "/jsz?streams=true")).timeout(Duration.ofSeconds(1)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                reports.add(ClusterReport.parse("n" + (n + 1), r.body()));
+            } catch (IOException e) {
+                // not answering
+            }
+        }
+        return ClusterJudge.judge(reports, List.of("n1", "n2", "n3"), POLICY);
+    }
+
     /** Until the rule apply waits on holds: a meta leader and every peer current. */
     static void awaitWholeCluster() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        Outcome o = null;
-        for (int i = 0; i < 150 && (o == null || o.status() != Status.OK); i++) {
-            List<ClusterReport> reports = new ArrayList<>();
-            for (int n = 0; n < 3; n++) {
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + cluster.get(n).getMappedPort(8222) + "/jsz?streams=true")).build(), HttpResponse.BodyHandlers.ofString());
-                    reports.add(ClusterReport.parse("n" + (n + 1), r.body()));
-                } catch (IOException e) {
-                    // not answering yet
-                }
-            }
-            o = ClusterJudge.judge(reports, List.of("n1", "n2", "n3"), POLICY);
+        Outcome o = judgeNow();
+        for (int i = 0; i < 150 && o.status() != Status.OK; i++) {
             Thread.sleep(200);
+            o = judgeNow();
         }
         assertThat(o.status()).as(o.message()).isEqualTo(Status.OK);
+    }
+
+    @Test
+    void theClusterJudgementOnLiveServersOneAwayIsAWarningNamingItTwoAreNoQuorum() throws Exception {
+        awaitWholeCluster();
+        DockerClient docker = cluster.get(0).getDockerClient();
+        try {
+            docker.pauseContainerCmd(cluster.get(2).getContainerId()).exec();
+            Outcome one = judgeNow();
+            assertThat(one.status()).as(one.message()).isEqualTo(Status.WARN);
+            assertThat(one.message()).startsWith("n3 does not answer (1 of 3 down; the cluster keeps quorum)");
+            docker.pauseContainerCmd(cluster.get(1).getContainerId()).exec();
+            Outcome two = judgeNow();
+            assertThat(two.status()).as(two.message()).isEqualTo(Status.CRIT);
+            assertThat(two.message()).startsWith("no quorum: 2 of 3 servers down (n2 does not answer, n3 does not answer)");
+        } finally {
+            for (int n = 1; n <= 2; n++) {
+                try {
+                    docker.unpauseContainerCmd(cluster.get(n).getContainerId()).exec();
+                } catch (RuntimeException e) {
+                    // was not paused
+                }
+            }
+        }
+        awaitWholeCluster();
     }
 }
