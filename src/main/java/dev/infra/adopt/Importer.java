@@ -127,6 +127,7 @@ public final class Importer {
             hosts.put(t.name(), new Host(t.name(), t.address(), t.address(), List.of(), via, ssh));
         }
         return new Inventory(req.inventoryFile(), new LinkedHashMap<>(), hosts, null, null, new LinkedHashMap<>(), new LinkedHashMap<>(),
+                new LinkedHashMap<>(),
                 new SourceMap(req.inventoryFile()));
     }
 

@@ -16,6 +16,7 @@ public record Inventory(
         JetStreamPolicy policy,
         LinkedHashMap<Role, Deployment> deployments,
         LinkedHashMap<String, HealthEndpoint> processingServices,
+        LinkedHashMap<String, SlurmCluster> slurm,
         SourceMap sourceMap) {
 
     public List<Host> hostsWith(Role role) {

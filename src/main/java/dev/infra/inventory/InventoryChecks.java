@@ -6,6 +6,7 @@ import dev.infra.secrets.SecretRef;
 import dev.infra.secrets.SecretResolver;
 import dev.infra.secrets.SecretValues;
 import dev.infra.units.ByteSize;
+import dev.infra.units.Durations;
 import dev.infra.yaml.ReadContext;
 import dev.infra.yaml.SourceMap;
 import dev.infra.yaml.Suggest;
@@ -52,6 +53,7 @@ final class InventoryChecks {
 
     void run() {
         checkHosts();
+        checkSlurm();
         checkJumpChains();
         checkNatsHosts();
         checkJetStream();
@@ -65,6 +67,40 @@ final class InventoryChecks {
 
     private void error(String path, String message, String fix) {
         ctx.error(at.at(path), message, fix);
+    }
+
+    /** Each SLURM section names a login host with role slurm, and each such host has one; job times add up. */
+    private void checkSlurm() {
+        inv.slurm().forEach((login, c) -> {
+            String p = "slurm." + login;
+            Host h = inv.hosts().get(login);
+            if (h == null) {
+                error(p, "slurm." + login + " names no host of the inventory." + Suggest.didYouMean(login, inv.hosts().keySet()),
+                        "name the cluster's login host as declared under hosts:");
+            } else if (!h.has(Role.SLURM)) {
+                error(p, "host " + login + " has no role slurm, so nothing would submit its jobs", "add slurm to its roles");
+            }
+            c.workers().values().forEach(g -> {
+                String w = p + ".workers." + g.name();
+                if (g.command() != null && g.command().isBlank()) {
+                    error(w + ".command", "worker group " + g.name() + " has an empty command", "e.g. command: ami worker");
+                }
+                if (g.runFor().compareTo(g.replaceWithin()) <= 0 || g.runFor().isNegative()) {
+                    error(w + ".time", "a job of " + g.name() + " runs " + Durations.format(g.time()) + ", but its worker is stopped "
+                            + Durations.format(g.stopBefore()) + " before the end and replaced " + Durations.format(g.replaceWithin())
+                            + " before it: it would be replaced before it works", "give it more time, or lower replace_within");
+                }
+                if (g.time().toSeconds() < 60) {
+                    error(w + ".time", "SLURM counts wall time in minutes; " + Durations.format(g.time()) + " is less than one", "e.g. time: 12h");
+                }
+            });
+        });
+        for (Host h : inv.hostsWith(Role.SLURM)) {
+            if (!inv.slurm().containsKey(h.name())) {
+                error("hosts." + h.name() + ".roles", "host " + h.name() + " has role slurm but no slurm." + h.name() + " section",
+                        "declare its account and worker groups under slurm: " + h.name() + ":");
+            }
+        }
     }
 
     private void checkHosts() {
@@ -385,25 +421,29 @@ final class InventoryChecks {
             a.password().ifPresent(v -> checkResolvable(v, "nats.auth.password"));
         });
         for (Deployment d : inv.deployments().values()) {
-            d.managedEnv().forEach((key, value) -> {
-                String p = "deployments." + d.role().id() + ".managed_env." + key;
-                if (Redaction.SECRET_LOOKING_KEY.matcher(key).matches() && !SecretRef.containsAny(value) && !value.isEmpty()) {
-                    error(p, key + " looks like a secret but holds a literal value",
-                            "move the value to an environment variable or file and write ${env:" + key + "}");
-                }
-                if (value.contains("\n")) {
-                    error(p, key + " spans several lines; env files hold one line per key", "write it on one line");
-                }
-                // The literal text around any references; a reference's resolved value is checked below.
-                EnvValueRule.problem(SecretRef.replaceAll(value, ref -> "x")).ifPresent(why -> error(p, key + "'s value cannot be"
-                        + " written into an env file as is: " + why, "write a value without it (compose would give the container another value)"));
-                checkResolvable(value, p);
-                for (SecretRef ref : SecretRef.findAll(value)) {
-                    secrets.flatMap(s -> s.resolve(ref)).ifPresent(resolved -> {
-                        EnvValueRule.problem(resolved).ifPresent(why -> error(p, "the value of " + ref.text() + " cannot be written into"
-                                + " an env file as is: " + why, "choose a secret without it"));
-                    });
-                }
+            d.managedEnv().forEach((key, value) -> checkEnvEntry("deployments." + d.role().id() + ".managed_env." + key, key, value));
+        }
+        inv.slurm().values().forEach(c -> c.workers().values().forEach(g -> g.env().forEach((key, value) ->
+                checkEnvEntry("slurm." + c.login() + ".workers." + g.name() + ".env." + key, key, value))));
+    }
+
+    /** One entry of an env file infra writes: no literal secrets, one line, nothing the reader would change. */
+    private void checkEnvEntry(String p, String key, String value) {
+        if (Redaction.SECRET_LOOKING_KEY.matcher(key).matches() && !SecretRef.containsAny(value) && !value.isEmpty()) {
+            error(p, key + " looks like a secret but holds a literal value",
+                    "move the value to an environment variable or file and write ${env:" + key + "}");
+        }
+        if (value.contains("\n")) {
+            error(p, key + " spans several lines; env files hold one line per key", "write it on one line");
+        }
+        // The literal text around any references; a reference's resolved value is checked below.
+        EnvValueRule.problem(SecretRef.replaceAll(value, ref -> "x")).ifPresent(why -> error(p, key + "'s value cannot be"
+                + " written into an env file as is: " + why, "write a value without it (compose would give the container another value)"));
+        checkResolvable(value, p);
+        for (SecretRef ref : SecretRef.findAll(value)) {
+            secrets.flatMap(s -> s.resolve(ref)).ifPresent(resolved -> {
+                EnvValueRule.problem(resolved).ifPresent(why -> error(p, "the value of " + ref.text() + " cannot be written into"
+                        + " an env file as is: " + why, "choose a secret without it"));
             });
         }
     }

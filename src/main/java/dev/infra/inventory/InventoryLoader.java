@@ -111,8 +111,11 @@ public final class InventoryLoader {
         LinkedHashMap<String, HealthEndpoint> endpoints = new LinkedHashMap<>();
         top.sections("processing_services", SERVICE_NAME, "names are letters, digits, '-', '_' and '.'")
                 .forEach((name, r) -> endpoints.put(name, readEndpoint(name, r)));
+        LinkedHashMap<String, SlurmCluster> slurm = new LinkedHashMap<>();
+        top.sections("slurm", HOST_NAME, "a SLURM cluster is named by its login host, a host name")
+                .forEach((name, r) -> slurm.put(name, readSlurm(name, r)));
         top.finish();
-        return new Inventory(ctx.file(), variables, hosts, nats, policy, deployments, endpoints, ctx.sourceMap());
+        return new Inventory(ctx.file(), variables, hosts, nats, policy, deployments, endpoints, slurm, ctx.sourceMap());
     }
 
     // ---- ssh and hosts -----------------------------------------------------------------------
@@ -306,6 +309,45 @@ public final class InventoryLoader {
         r.finish();
         return new Deployment(role, deployDir, composeFile, image, restart, List.copyOf(envFiles), managedEnvFile,
                 managedEnv, natsAlias, extraHosts, services, appOwned, composeEnvFile, perHost);
+    }
+
+    // ---- slurm ---------------------------------------------------------------------------------
+
+    static final Pattern WORKER_GROUP = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+
+    private SlurmCluster readSlurm(String login, MapReader r) {
+        String account = r.requiredString("account", "name the allocation the jobs are charged to, e.g. account: def-lab");
+        Optional<String> partition = r.optString("partition");
+        String dir = r.string("dir", "~/.infra/slurm");
+        LinkedHashMap<String, SlurmCluster.WorkerGroup> workers = new LinkedHashMap<>();
+        r.sections("workers", WORKER_GROUP, "worker group names are lower-case letters, digits, '-' and '_'")
+                .forEach((name, w) -> workers.put(name, readWorkerGroup(name, w)));
+        if (workers.isEmpty()) {
+            r.context().error(r.loc(), "slurm." + login + " declares no worker groups",
+                    "list them under workers:, e.g. adc: {jobs: 2, workdir: ~/ami-data-companion, command: ami worker}");
+        }
+        r.finish();
+        return new SlurmCluster(login, account, partition, dir, workers);
+    }
+
+    private SlurmCluster.WorkerGroup readWorkerGroup(String name, MapReader r) {
+        SlurmCluster.WorkerGroup g = new SlurmCluster.WorkerGroup(name,
+                r.integer("jobs", 1, 0, 1000),
+                r.duration("time", Duration.ofHours(12)),
+                r.size("mem", ByteSize.parse("4GiB")),
+                r.integer("cpus", 1, 1, 4096),
+                r.optString("gres"),
+                r.stringList("modules", TextKind.PLAIN),
+                r.requiredString("workdir", "the directory the worker runs in, e.g. workdir: ~/projects/ami-data-companion"),
+                r.optString("venv"),
+                r.stringList("setup", TextKind.PLAIN),
+                r.requiredString("command", "the worker command, e.g. command: ami worker"),
+                r.stringList("pipelines", TextKind.PLAIN),
+                r.stringMap("env", ENV_KEY, "environment names are letters, digits and '_'", TextKind.MAY_REFERENCE_SECRETS),
+                r.duration("replace_within", Duration.ofMinutes(30)),
+                r.duration("stop_before_end", Duration.ofMinutes(5)));
+        r.finish();
+        return g;
     }
 
     private HealthEndpoint readEndpoint(String name, MapReader r) {

@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /** What a host is for. A host may have several roles. */
 public enum Role {
-    BASTION, NATS, APP, WORKER;
+    BASTION, NATS, APP, WORKER,
+    /** a SLURM cluster's login host: infra keeps worker jobs running through it (see {@code slurm:}) */
+    SLURM;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -6,6 +6,7 @@ import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.NatsService;
 import dev.infra.inventory.Role;
+import dev.infra.inventory.SlurmCluster;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,11 @@ import java.util.Optional;
  * @param natsMonitors     the NATS monitoring ports that must answer from it (a jump host: dashboards tunnel there)
  * @param processingChecks the processing services whose readiness is probed from it
  * @param holdsFleetLock   the fleet lock lives on it
+ * @param slurm            the SLURM cluster whose worker jobs it submits and watches (a login host)
  */
 public record Duties(boolean jumpHost, Optional<NatsServer> natsServer, List<Deployment> deployments,
                      List<NatsEndpoint> natsReach, List<NatsEndpoint> natsMonitors,
-                     List<HealthEndpoint> processingChecks, boolean holdsFleetLock) {
+                     List<HealthEndpoint> processingChecks, boolean holdsFleetLock, Optional<SlurmCluster> slurm) {
 
     /** True when the host runs the app or its workers. */
     public boolean runsDeployment() {
@@ -86,7 +88,8 @@ public record Duties(boolean jumpHost, Optional<NatsServer> natsServer, List<Dep
                     deployments.isEmpty() ? List.of() : reach,
                     jump ? monitors : List.of(),
                     List.copyOf(processing),
-                    h.name().equals(lockHost)));
+                    h.name().equals(lockHost),
+                    h.has(Role.SLURM) ? Optional.ofNullable(inv.slurm().get(h.name())) : Optional.empty()));
         }
         return new Fleet(out, List.copyOf(servers), lockHost);
     }

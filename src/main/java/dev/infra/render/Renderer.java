@@ -5,6 +5,8 @@ import dev.infra.inventory.Deployment;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.NatsService;
+import dev.infra.inventory.SlurmCluster;
+import dev.infra.units.Hashing;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.loader.FileLoader;
@@ -28,6 +30,9 @@ public final class Renderer {
     public static final String NATS_CONF = "nats/nats.conf.peb";
     public static final String DEPLOYMENT_COMPOSE = "deployment/docker-compose.yml.peb";
     public static final String MANAGED_ENV = "deployment/managed.env.peb";
+    public static final String SLURM_SCRIPT = "slurm/worker.sbatch.peb";
+    /** The worker's env file is written by the renderer itself (no template): KEY='value' lines bash sources. */
+    public static final String SLURM_ENV = "(slurm env file)";
     public static final String NATS_CONF_FILE = "config/nats.conf";
 
     private final Path templatesDir;
@@ -83,6 +88,10 @@ public final class Renderer {
                     List.of(new ComposeProject.Service(server.service(), 1, server.image())), List.of(),
                     List.of(join(dir, NATS_CONF_FILE)), true, Map.of(), List.copyOf(ports)));
         }
+        duties.slurm().ifPresent(c -> c.workers().values().forEach(g -> {
+            files.add(new DesiredFile(c.scriptPath(g.name()), slurmScript(inv, host, c, g), SLURM_SCRIPT));
+            files.add(new DesiredFile(c.envPath(g.name()), slurmEnv(inv, c, g), SLURM_ENV));
+        }));
         for (Deployment d : duties.deployments()) {
             Map<String, Object> ctx = deploymentContext(inv, host, d, duties.natsReach());
             if (!d.appOwnsCompose()) {
@@ -188,6 +197,36 @@ public final class Renderer {
         ctx.put("extra_hosts", extraHosts);
         ctx.put("nats_servers", nats.size());
         return ctx;
+    }
+
+    /**
+     * A worker group's job script. Its {@code --comment} carries a digest of the script itself (rendered
+     * without it), so a running job tells which version of the script it was submitted with.
+     */
+    private String slurmScript(Inventory inv, Host host, SlurmCluster c, SlurmCluster.WorkerGroup g) {
+        Map<String, Object> ctx = common(inv, host);
+        ctx.put("cluster", c);
+        ctx.put("group", g);
+        ctx.put("job_name", SlurmCluster.jobName(g.name()));
+        ctx.put("env_file", c.envPath(g.name()));
+        ctx.put("digest", "");
+        String digest = Hashing.sha256Hex(evaluate(SLURM_SCRIPT, ctx)).substring(0, 12);
+        ctx.put("digest", digest);
+        return evaluate(SLURM_SCRIPT, ctx);
+    }
+
+    /** The digest a job script carries in its {@code #SBATCH --comment=infra:DIGEST} line, if it has one. */
+    public static Optional<String> slurmDigest(String script) {
+        return script.lines().filter(l -> l.startsWith("#SBATCH --comment=infra:")).findFirst()
+                .map(l -> l.substring("#SBATCH --comment=infra:".length()).strip());
+    }
+
+    private static String slurmEnv(Inventory inv, SlurmCluster c, SlurmCluster.WorkerGroup g) {
+        StringBuilder s = new StringBuilder("# Managed by infra (" + inv.file().getFileName() + ", cluster " + c.login()
+                + ", worker group " + g.name() + "): the worker's environment, sourced by its job script. Only its owner reads it.\n");
+        // Values never hold quotes (the inventory check refuses them), so single quotes keep them literal for bash.
+        g.env().forEach((k, v) -> s.append(k).append("='").append(v).append("'\n"));
+        return s.toString();
     }
 
     /** The service keys the deployment template writes itself; the rest are written as declared. */

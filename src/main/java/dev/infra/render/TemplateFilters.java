@@ -1,5 +1,6 @@
 package dev.infra.render;
 
+import dev.infra.ssh.Shell;
 import dev.infra.units.ByteSize;
 import dev.infra.units.Durations;
 import dev.infra.yaml.YamlText;
@@ -28,7 +29,20 @@ final class TemplateFilters extends AbstractExtension {
                 "compose", filter(TemplateFilters::composeValue),
                 "conf", filter(v -> confQuote(String.valueOf(v))),
                 "go", filter(v -> Durations.format((Duration) v)),
-                "bytes", filter(v -> String.valueOf(((ByteSize) v).bytes())));
+                "bytes", filter(v -> String.valueOf(((ByteSize) v).bytes())),
+                "sh", filter(v -> Shell.quote(String.valueOf(v))),
+                "shpath", filter(v -> Shell.path(String.valueOf(v))),
+                "slurmtime", filter(v -> slurmTime((Duration) v)),
+                "mebibytes", filter(v -> String.valueOf(Math.max(1, ((ByteSize) v).bytes() / (1024 * 1024)))));
+    }
+
+    /** SLURM's wall time: [D-]HH:MM:SS, rounded up to whole minutes (SLURM counts minutes). */
+    static String slurmTime(Duration d) {
+        long minutes = (d.toSeconds() + 59) / 60;
+        long days = minutes / (24 * 60);
+        long hours = minutes / 60 % 24;
+        String hms = String.format("%02d:%02d:00", hours, minutes % 60);
+        return days > 0 ? days + "-" + hms : hms;
     }
 
     /**

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class HealthTest {
     static final HostState DESIRED = new HostState(null, List.of(), List.of(), List.of(new ComposeProject("ami-platform", "~/ami-platform",
             "docker-compose.worker.yml", List.of(new ComposeProject.Service("celeryworker", 1, "w")), List.of(), List.of(), false, Map.of())),
-            new Duties(false, Optional.empty(), List.of(), List.of(), List.of(), List.of(), false));
+            new Duties(false, Optional.empty(), List.of(), List.of(), List.of(), List.of(), false, Optional.empty()));
 
     static ObservedHost host(String state, int restarts) {
         return new ObservedHost("w1", Map.of(), "v1", List.of(new ObservedContainer("ami-platform", "celeryworker",

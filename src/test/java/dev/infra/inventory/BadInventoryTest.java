@@ -99,6 +99,13 @@ class BadInventoryTest {
         return new Case(name, yaml, position(yaml, marker), message);
     }
 
+    /** worker-1 as a SLURM login host with one worker group {@code group} (a line under workers:). */
+    static Case slurmCase(String name, String group, String marker, String message) {
+        String yaml = VALID.replace("    roles: [worker]\n", "    roles: [worker, slurm]\n").replace("jetstream_policy:",
+                "slurm:\n  worker-1:\n    account: def-lab\n    workers:\n" + group + "\njetstream_policy:");
+        return new Case(name, yaml, position(yaml, marker), message);
+    }
+
     /** Four NATS hosts: the error points at the fourth one's roles. */
     static Case fourNatsHosts() {
         String yaml = VALID.replace("    roles: [worker]", "    roles: [worker]\n  nats-2:\n    address: 10.0.0.8\n    roles: [nats]\n  nats-3:\n"
@@ -239,6 +246,15 @@ class BadInventoryTest {
                 replace("a cluster port that clashes with the client port", "  jetstream:\n", "  cluster_port: 4222\n  jetstream:\n", "4222\n  jetstream",
                         "client_port and cluster_port are both 4222"),
                 fourNatsHosts(),
+                replace("a slurm role without its cluster", "    roles: [worker]", "    roles: [worker, slurm]", "[worker, slurm]",
+                        "host worker-1 has role slurm but no slurm.worker-1 section"),
+                replace("a slurm cluster on an unknown host", "jetstream_policy:",
+                        "slurm:\n  worker-2:\n    account: a\n    workers:\n      adc: {workdir: /w, command: ami worker}\njetstream_policy:",
+                        "worker-2:\n    account", "slurm.worker-2 names no host of the inventory. Did you mean 'worker-1'?"),
+                slurmCase("a worker group without a command", "      adc: {workdir: /w}", "adc: {workdir",
+                        "missing required key 'command'"),
+                slurmCase("a wall time shorter than the replacement margin", "      adc: {workdir: /w, command: ami worker, time: 20m}",
+                        "20m}", "it would be replaced before it works"),
                 replace("two NATS servers with the same name", "    roles: [worker]",
                         "    roles: [worker]\n  nats-1:\n    address: 10.0.0.9\n    roles: [nats]", "nats-1:\n    address: 10.0.0.9",
                         "duplicate key 'nats-1'"),

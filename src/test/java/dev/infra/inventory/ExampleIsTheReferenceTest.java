@@ -22,7 +22,8 @@ class ExampleIsTheReferenceTest {
     static final Path EXAMPLE = Path.of(Cli.inventory("example.yml"));
 
     static InventoryLoader.ReadResult read() {
-        SecretResolver secrets = new SecretResolver(Map.of("NATS_TOKEN", "example-token-value"), EXAMPLE.getParent(), Path.of("/nonexistent"));
+        SecretResolver secrets = new SecretResolver(Map.of("NATS_TOKEN", "example-token-value", "ANTENNA_TOKEN", "example-antenna-token"),
+                EXAMPLE.getParent(), Path.of("/nonexistent"));
         return new InventoryLoader(Optional.of(secrets)).read(EXAMPLE);
     }
 

@@ -36,7 +36,7 @@ class PlannerTest {
             Optional.of("bastion"), WORKER.ssh());
 
     static final String IMAGE = "insectai/ami_backend:1";
-    static final Duties NO_DUTIES = new Duties(false, Optional.empty(), List.of(), List.of(), List.of(), List.of(), false);
+    static final Duties NO_DUTIES = new Duties(false, Optional.empty(), List.of(), List.of(), List.of(), List.of(), false, Optional.empty());
 
     static HostState worker(String composeText, Map<String, String> managed) {
         ComposeProject p = new ComposeProject("ami-platform", "~/ami-platform", "docker-compose.worker.yml",

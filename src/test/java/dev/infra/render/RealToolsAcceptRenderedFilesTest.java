@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every rendered compose file passes the real `docker-compose config` and every nats.conf the real
@@ -42,14 +42,14 @@ class RealToolsAcceptRenderedFilesTest {
     }
 
     static Inventory load(String which) {
-        Map<String, String> env = Map.of("NATS_TOKEN", "t0ken", "NATS_PASSWORD", "pa55");
+        Map<String, String> env = Map.of("NATS_TOKEN", "t0ken", "NATS_PASSWORD", "pa55", "ANTENNA_TOKEN", "antenna-t0ken");
         Path file = which.startsWith("test:") ? Cli.repo().resolve("src/test/resources/inventories/" + which.substring(5))
                 : Path.of(Cli.inventory(which));
         return Inventories.load(file, env);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ami.yml", "example.yml", "lab.yml", "test:cluster.yml"})
+    @ValueSource(strings = {"ami.yml", "example.yml", "lab.yml", "test:cluster.yml", "test:slurm.yml"})
     void renderedFilesPassTheRealValidators(String which) throws Exception {
         Inventory inv = load(which);
         List<String> checked = new ArrayList<>();
@@ -73,6 +73,13 @@ class RealToolsAcceptRenderedFilesTest {
                 } else if (f.path().endsWith("nats.conf")) {
                     Run r = run(p.getParent(), "nats-server", "-t", "-c", p.toString());
                     assertThat(r.code()).as("nats-server -t " + p + "\n" + r.output() + "\n" + f.content()).isZero();
+                } else if (f.path().endsWith(".sbatch")) {
+                    Run r = run(p.getParent(), "bash", "-n", p.toString());
+                    assertThat(r.code()).as("bash -n " + p + "\n" + r.output() + "\n" + f.content()).isZero();
+                } else if (f.template().equals(Renderer.SLURM_ENV)) {
+                    Run r = run(p.getParent(), "bash", "-c", "set -eu; set -a; . \"$1\"; env", "env", p.toString());
+                    assertThat(r.code()).as("bash sources " + p + "\n" + r.output()).isZero();
+                    assertThat(r.output()).as("bash reads the values as written").contains("AMI_ANTENNA_API_BASE_URL=https://antenna.example.org/api/v2");
                 }
                 checked.add(f.path());
             }

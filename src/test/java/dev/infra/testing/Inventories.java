@@ -23,7 +23,7 @@ public final class Inventories {
     }
 
     public static Inventory shipped(String name) {
-        return load(Path.of(Cli.inventory(name)), Map.of("NATS_TOKEN", "test-token"));
+        return load(Path.of(Cli.inventory(name)), Map.of("NATS_TOKEN", "test-token", "ANTENNA_TOKEN", "test-antenna-token"));
     }
 
     public static Renderer renderer() {

@@ -1,0 +1,67 @@
+package dev.infra.inventory;
+
+import dev.infra.units.ByteSize;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Worker jobs kept running on a SLURM cluster, driven from its login host (a host with role
+ * {@code slurm}, reached like any other host).
+ *
+ * @param login     the login host's name in {@code hosts:}
+ * @param account   the allocation the jobs are charged to (sbatch --account)
+ * @param partition the partition they run in (sbatch --partition), when the cluster needs one
+ * @param dir       where infra keeps the job scripts, env files and job logs on the cluster
+ * @param workers   the worker groups, by name
+ */
+public record SlurmCluster(String login, String account, Optional<String> partition, String dir,
+                           LinkedHashMap<String, WorkerGroup> workers) {
+
+    /**
+     * How many jobs of one worker to keep running, with what resources and how they start.
+     *
+     * @param jobs          jobs to keep running (0: none)
+     * @param time          each job's wall time (sbatch --time)
+     * @param mem           memory per job (sbatch --mem)
+     * @param cpus          CPUs per task (sbatch --cpus-per-task)
+     * @param gres          generic resources, e.g. gpu:1 (sbatch --gres)
+     * @param modules       environment modules loaded first (module load …)
+     * @param workdir       the directory the worker runs in (its checkout)
+     * @param venv          a Python virtualenv activated before it runs
+     * @param setup         commands run before the worker, each once per job (e.g. ami worker register)
+     * @param command       the worker command (e.g. ami worker)
+     * @param pipelines     passed as --pipeline P, one each
+     * @param env           its environment; values may reference secrets, which go only into a 0600 file
+     * @param replaceWithin a job this close to its wall time gets its replacement submitted
+     * @param stopBefore    the worker is sent SIGTERM this long before the wall time, to finish its batch
+     */
+    public record WorkerGroup(String name, int jobs, Duration time, ByteSize mem, int cpus, Optional<String> gres,
+                              List<String> modules, String workdir, Optional<String> venv, List<String> setup, String command,
+                              List<String> pipelines, LinkedHashMap<String, String> env, Duration replaceWithin,
+                              Duration stopBefore) {
+
+        /** How long the worker itself runs: the wall time less the time it needs to stop. */
+        public Duration runFor() {
+            return time.minus(stopBefore);
+        }
+    }
+
+    /** The job name every job of {@code group} carries: how infra finds its own jobs (and never touches others). */
+    public static String jobName(String group) {
+        return "infra-" + group;
+    }
+
+    public String scriptPath(String group) {
+        return dir + "/" + group + ".sbatch";
+    }
+
+    public String envPath(String group) {
+        return dir + "/" + group + ".env";
+    }
+
+    public String logDir() {
+        return dir + "/logs";
+    }
+}
