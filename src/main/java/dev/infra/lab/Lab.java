@@ -105,8 +105,7 @@ public final class Lab {
         Map<String, Path> archives = new LinkedHashMap<>();
         // Labs started at the same time (tests, two terminals) build each image once, not twice.
         images.exclusively(() -> {
-            images.ensure(LabImages.BASTION);
-            images.ensure(LabImages.HOST);
+            plan.hosts().stream().map(LabPlan.LabHost::image).distinct().forEach(images::ensure);
             for (LabPlan.LabHost h : plan.hosts()) {
                 for (String image : h.images()) {
                     if (!archives.containsKey(image)) {
@@ -178,9 +177,8 @@ public final class Lab {
         // DindHostConfig adds what `--security-opt systempaths=unconfined` means (no masked /proc paths).
         HostConfig hc = h.dind() ? new DindHostConfig() : HostConfig.newHostConfig();
         List<String> env = new ArrayList<>();
-        String image;
+        String image = h.image();
         if (h.dind()) {
-            image = LabImages.HOST;
             binds.add(new Bind("/sys/fs/cgroup", new Volume("/sys/fs/cgroup"), AccessMode.rw));
             if (!archives.isEmpty()) {
                 binds.add(new Bind(LabImages.defaultCacheDir().toString(), new Volume("/lab/images"), AccessMode.ro));
@@ -191,8 +189,6 @@ public final class Lab {
                     .withTmpFs(Map.of("/run", "", "/var/lib/docker", "exec"));
             // Each inner engine gets its own cgroup parent, so two lab hosts never share one.
             env.add("LAB_DOCKERD_ARGS=--cgroup-parent=/" + h.container());
-        } else {
-            image = LabImages.BASTION;
         }
         hc = hc.withBinds(binds).withNetworkMode(h.published() > 0 ? "bridge" : plan.network());
         CreateContainerCmd create = docker.createContainerCmd(image)

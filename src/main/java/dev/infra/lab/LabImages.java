@@ -35,6 +35,7 @@ public final class LabImages {
     public static final String BASTION = "infra-lab/bastion:bookworm";
     public static final String NATS = "infra-lab/nats:2.9";
     public static final String WORKER = "infra-lab/worker:latest";
+    public static final String SLURM = "infra-lab/slurm:bookworm";
     static final String RECIPE_LABEL = "infra.lab.recipe";
     static final String MIRROR = "http://deb.debian.org/debian";
     static final String DEBOOTSTRAP_INCLUDE = "openssh-server,ca-certificates,iproute2,procps";
@@ -50,6 +51,8 @@ public final class LabImages {
         RECIPES.put(BASTION, new Recipe(BASTION, "bastion", concat(List.of("bastion/Dockerfile"), sshd)));
         RECIPES.put(NATS, new Recipe(NATS, "nats", List.of("nats/Dockerfile")));
         RECIPES.put(WORKER, new Recipe(WORKER, "worker", List.of("worker/Dockerfile", "worker/main.go")));
+        RECIPES.put(SLURM, new Recipe(SLURM, "slurm", concat(List.of("slurm/Dockerfile", "slurm/slurm.conf",
+                "slurm/slurm-entrypoint.sh", "slurm/ami"), sshd)));
     }
 
     private final DockerClient docker;

@@ -26,7 +26,7 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
      * @param images    images its engine needs (loaded from the outer engine; there is no registry)
      */
     public record LabHost(String name, String container, boolean dind, Optional<String> ip, int published,
-                          List<String> images) {}
+                          List<String> images, String image) {}
 
     /**
      * A bare host that is not in the inventory yet (for onboarding): sshd, and a Docker engine unless
@@ -42,7 +42,8 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
                 .filter(Duties::runsDeployment).flatMap(d -> d.images().stream()).distinct().toList();
         for (Spare s : spares) {
             List<String> images = s.docker() ? deploymentImages : List.of();
-            all.add(new LabHost(s.name(), "infra-lab-" + id + "-" + s.name(), s.docker(), Optional.empty(), 0, images));
+            all.add(new LabHost(s.name(), "infra-lab-" + id + "-" + s.name(), s.docker(), Optional.empty(), 0, images,
+                    s.docker() ? LabImages.HOST : LabImages.BASTION));
         }
         return new LabPlan(id, network, subnet, ipRange, gateway, bastionPort, List.copyOf(all));
     }
@@ -75,9 +76,12 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
             Duties d = duties.of(h.name());
             // A host that only jumps runs sshd alone; every other host runs its own Docker engine.
             boolean jumpOnly = d.jumpHost() && d.natsServer().isEmpty() && !d.runsDeployment();
+            // A SLURM login host is a SLURM cluster of its own in the lab (controller and node), with no engine.
+            boolean slurm = d.slurm().isPresent() && d.natsServer().isEmpty() && !d.runsDeployment();
             Optional<String> ip = d.natsServer().isPresent() ? h.privateAddress() : Optional.empty();
-            hosts.add(new LabHost(h.name(), "infra-lab-" + id + "-" + h.name(), !jumpOnly, ip,
-                    h == bastion ? h.ssh().port() : 0, d.images()));
+            hosts.add(new LabHost(h.name(), "infra-lab-" + id + "-" + h.name(), !jumpOnly && !slurm, ip,
+                    h == bastion ? h.ssh().port() : 0, d.images(),
+                    jumpOnly ? LabImages.BASTION : slurm ? LabImages.SLURM : LabImages.HOST));
         }
         return new LabPlan(id, "infra-lab-" + id, prefix + ".0/24", prefix + ".128/25", prefix + ".1",
                 bastion.ssh().port(), List.copyOf(hosts));
