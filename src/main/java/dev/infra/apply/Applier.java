@@ -230,6 +230,7 @@ public final class Applier {
         Remote remote = fleet.remote(host);
         List<String> written = new ArrayList<>();
         List<String> done = new ArrayList<>();
+        Optional<SlurmApply> slurm = desired.duties().slurm().map(c -> new SlurmApply(remote, c, line -> say(host, line)));
         Optional<StoreMover> mover = hp.storeMove().filter(Plan.StoreMove::readable).map(m -> new StoreMover(fleet, host, remote, m, line -> say(host, line)));
         try {
             if (hp.storeMove().isPresent()) {
@@ -290,6 +291,10 @@ public final class Applier {
                 }
                 changes.forEach(c -> done.add(c.action().symbol() + " service " + c.project() + "/" + c.service()));
             }
+            if (slurm.isPresent() && !hp.slurm().isEmpty()) {
+                step("submitting and cancelling SLURM jobs");
+                done.addAll(slurm.get().apply(hp.slurm(), HEALTH_TIMEOUT));
+            }
             Optional<String> unhealthy = gate(host, remote, desired);
             if (unhealthy.isPresent()) {
                 throw new StepFailed(unhealthy.get());
@@ -301,6 +306,10 @@ public final class Applier {
             String reason = e.getMessage();
             say(host, "FAILED: " + reason);
             String rollback = rollBack(host, remote, desired, observed, written, mover);
+            String undone = slurm.map(SlurmApply::undo).orElse("");
+            if (!undone.isEmpty()) {
+                rollback = rollback + "; " + undone;
+            }
             try {
                 audit(remote, host, done, "failed", start, reason + "; " + rollback);
             } catch (RuntimeException ignored) {

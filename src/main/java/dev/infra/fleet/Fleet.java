@@ -255,6 +255,7 @@ public final class Fleet implements AutoCloseable {
         o.containers().forEach(c -> s.append(c.project()).append('/').append(c.service()).append('/').append(c.name())
                 .append('/').append(c.state()).append('/').append(secrets.mask(new TreeMap<>(c.env()).toString())).append('\0'));
         s.append(o.pendingRestarts());
+        o.slurm().ifPresent(q -> q.jobs().forEach(j -> s.append('\0').append(j.id()).append('/').append(j.state())));
         return Hashing.sha256Hex(s.toString());
     }
 

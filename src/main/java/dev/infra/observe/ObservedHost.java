@@ -11,15 +11,17 @@ import java.util.Set;
  * (absent = empty), which compose it has, every container of its compose projects, and the restarts
  * an interrupted apply left due, and every running container of the host with its published ports
  * (to find those outside infra's projects that hold a port infra needs), and for the app's own
- * compose projects the configuration hash of each service as compose computes it now.
+ * compose projects the configuration hash of each service as compose computes it now; on a SLURM
+ * login host, the jobs squeue lists.
  */
 public record ObservedHost(String host, Map<String, Optional<String>> files, String compose,
                            List<ObservedContainer> containers, Set<String> pendingRestarts, List<PortConflicts.Running> running,
-                           Map<String, Map<String, String>> configHashes, Map<String, String> fileSha256) {
+                           Map<String, Map<String, String>> configHashes, Map<String, String> fileSha256,
+                           Optional<SlurmQueue> slurm) {
 
     public ObservedHost(String host, Map<String, Optional<String>> files, String compose, List<ObservedContainer> containers,
                         Set<String> pendingRestarts, List<PortConflicts.Running> running, Map<String, Map<String, String>> configHashes) {
-        this(host, files, compose, containers, pendingRestarts, running, configHashes, Map.of());
+        this(host, files, compose, containers, pendingRestarts, running, configHashes, Map.of(), Optional.empty());
     }
 
     public ObservedHost(String host, Map<String, Optional<String>> files, String compose, List<ObservedContainer> containers,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.render.ComposeProject;
 import dev.infra.render.HostState;
 import dev.infra.ssh.RemoteCommand;
+import dev.infra.slurm.SlurmCommands;
 import dev.infra.ssh.Shell;
 import dev.infra.units.Hashing;
 import java.io.IOException;
@@ -76,6 +77,9 @@ public final class Observer {
         s.append("printf '@@RUNNING\\n'; docker ps --format ")
                 .append(Shell.quote("{{.Names}}|{{.Label \"com.docker.compose.project\"}}|{{.Label \"com.docker.compose.project.working_dir\"}}|{{.Ports}}"))
                 .append(" 2>/dev/null\n");
+        if (desired.duties().slurm().isPresent()) {
+            s.append("printf '@@SLURM\\n'; ").append(SlurmCommands.queue().script()).append(" 2>&1; printf '\\n@@SLURMRC %s\\n' $?\n");
+        }
         s.append("printf '@@PENDING\\n'; cat ").append(Shell.path(PENDING)).append(" 2>/dev/null; printf '@@END\\n'\n");
         return RemoteCommand.of("read the state of the host", s.toString());
     }
@@ -88,6 +92,8 @@ public final class Observer {
         List<PortConflicts.Running> running = new ArrayList<>();
         Map<String, Map<String, String>> hashes = new LinkedHashMap<>();
         String hashProject = "";
+        StringBuilder squeue = new StringBuilder();
+        Optional<SlurmQueue> slurm = Optional.empty();
         String compose = "none";
         String section = "";
         String currentFile = null;
@@ -115,6 +121,10 @@ public final class Observer {
                     hashProject = line.substring(9);
                 } else if (line.equals("@@RUNNING")) {
                     section = "running";
+                } else if (line.equals("@@SLURM")) {
+                    section = "slurm";
+                } else if (line.startsWith("@@SLURMRC ")) {
+                    slurm = Optional.of(SlurmQueue.of(squeue.toString(), Integer.parseInt(line.substring(10).strip())));
                 } else if (line.equals("@@PENDING")) {
                     section = "pending";
                 } else if (line.equals("@@END")) {
@@ -147,6 +157,7 @@ public final class Observer {
                         running.add(PortConflicts.Running.parse(line.strip()));
                     }
                 }
+                case "slurm" -> squeue.append(line).append('\n');
                 case "pending" -> {
                     if (!line.isBlank()) {
                         pending.add(line.strip());
@@ -158,7 +169,7 @@ public final class Observer {
         if (!"end".equals(section)) {
             throw new IllegalStateException("the host's report ended early (section " + section + ")");
         }
-        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running), hashes, sha256);
+        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running), hashes, sha256, slurm);
     }
 
     private static List<ObservedContainer> containers(String project, String json) {

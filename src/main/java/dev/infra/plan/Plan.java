@@ -1,6 +1,7 @@
 package dev.infra.plan;
 
 import dev.infra.nats.JetStreamSnapshot;
+import dev.infra.slurm.SlurmChange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,14 +21,15 @@ public record Plan(String formatVersion, String inventory, String createdAt, Lis
      *              or pulled since its containers were made); they never count as changes
      */
     public record HostPlan(String host, List<String> roles, String reach, List<FileChange> files,
-                           List<ServiceChange> services, Optional<String> error, Optional<StoreMove> storeMove, List<String> notes) {
+                           List<ServiceChange> services, Optional<String> error, Optional<StoreMove> storeMove, List<String> notes,
+                           List<SlurmChange> slurm) {
         public HostPlan(String host, List<String> roles, String reach, List<FileChange> files, List<ServiceChange> services,
                         Optional<String> error) {
-            this(host, roles, reach, files, services, error, Optional.empty(), List.of());
+            this(host, roles, reach, files, services, error, Optional.empty(), List.of(), List.of());
         }
 
         public boolean hasChanges() {
-            return !files.isEmpty() || !services.isEmpty();
+            return !files.isEmpty() || !services.isEmpty() || !slurm.isEmpty();
         }
     }
 
@@ -95,6 +97,13 @@ public record Plan(String formatVersion, String inventory, String createdAt, Lis
                     case CREATE -> add++;
                     case DELETE -> remove++;
                     default -> change++;
+                }
+            }
+            for (SlurmChange c : h.slurm()) {
+                if (c.kind() == SlurmChange.Kind.SUBMIT) {
+                    add += c.count();
+                } else {
+                    remove += c.count();
                 }
             }
         }

@@ -10,6 +10,7 @@ import dev.infra.observe.ObservedContainer;
 import dev.infra.observe.ObservedHost;
 import dev.infra.observe.PortConflicts;
 import dev.infra.observe.ServiceHealth;
+import dev.infra.observe.SlurmQueue;
 import dev.infra.plan.Plan.EnvChange;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.ServiceChange;
@@ -19,9 +20,12 @@ import dev.infra.render.EnvFile;
 import dev.infra.render.HostState;
 import dev.infra.render.ManagedEnv;
 import dev.infra.render.NatsServer;
+import dev.infra.render.Renderer;
 import dev.infra.secrets.Redaction;
 import dev.infra.secrets.SecretRef;
 import dev.infra.secrets.SecretValues;
+import dev.infra.slurm.SlurmChange;
+import dev.infra.slurm.SlurmPlanning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -58,8 +62,28 @@ public final class Planner {
         for (ComposeProject p : desired.projects()) {
             services.addAll(services(p, desired, observed, files, changedEnvKeys, secrets));
         }
+        Optional<String> error = Optional.empty();
+        List<SlurmChange> slurm = List.of();
+        if (desired.duties().slurm().isPresent()) {
+            SlurmQueue queue = observed.slurm().orElse(new SlurmQueue(List.of(), Optional.of("squeue was not read")));
+            if (queue.error().isPresent()) {
+                error = Optional.of(desired.host().name() + ": " + queue.error().get());
+            } else {
+                slurm = SlurmPlanning.changes(desired.duties().slurm().get(), slurmDigests(desired), queue.jobs());
+            }
+        }
         return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(),
-                reach, List.copyOf(files), List.copyOf(services), Optional.empty(), Optional.empty(), appChanges(desired, observed, services));
+                reach, List.copyOf(files), List.copyOf(services), error, Optional.empty(), appChanges(desired, observed, services),
+                slurm);
+    }
+
+    /** Each worker group's script digest, as the desired script carries it. */
+    static Map<String, String> slurmDigests(HostState desired) {
+        Map<String, String> out = new LinkedHashMap<>();
+        desired.duties().slurm().ifPresent(c -> c.workers().keySet().forEach(g -> desired.files().stream()
+                .filter(f -> f.path().equals(c.scriptPath(g))).findFirst()
+                .flatMap(f -> Renderer.slurmDigest(f.content())).ifPresent(d -> out.put(g, d))));
+        return out;
     }
 
     /** The NATS server this plan recreates, if it recreates one: only then can its JetStream store move. */
@@ -87,7 +111,7 @@ public final class Planner {
         Plan.StoreMove move = new Plan.StoreMove(server.service(), store.container(), store.liveStoreDir(), StoreMove.volumeName(server),
                 StoreMove.targetDir(server), store.snapshot(), store.unreadable(), joinReplicas);
         return new Plan.HostPlan(plan.host(), plan.roles(), plan.reach(), plan.files(), plan.services(), plan.error(), Optional.of(move),
-                plan.notes());
+                plan.notes(), plan.slurm());
     }
 
     static Optional<FileChange> fileChange(String path, String desired, Optional<String> observed, SecretValues secrets) {

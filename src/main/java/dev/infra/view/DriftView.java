@@ -36,6 +36,7 @@ public final class DriftView {
                 }
             }
             h.services().forEach(s -> out.println("  service " + s.project() + "/" + s.service() + ": " + s.detail()));
+            h.slurm().forEach(c -> out.println("  slurm " + c.group() + ": " + c.detail()));
         }
         if (drifted == 0 && !plan.hasErrors()) {
             out.println(style.green("OK") + " no drift: " + plan.hosts().size() + " host(s) match the inventory.");

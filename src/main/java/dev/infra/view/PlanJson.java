@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infra.plan.Action;
-import dev.infra.plan.Plan;
 import dev.infra.plan.Plan.EnvChange;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.HostPlan;
 import dev.infra.plan.Plan.ServiceChange;
+import dev.infra.plan.Plan;
 import dev.infra.plan.Reason;
 import dev.infra.plan.SavedPlan;
+import dev.infra.slurm.SlurmChange;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,16 @@ public final class PlanJson {
                 n.putNull("store_move");
             }
             h.notes().forEach(n.putArray("notes")::add);
+            ArrayNode slurm = n.putArray("slurm");
+            for (SlurmChange c : h.slurm()) {
+                ObjectNode cn = slurm.addObject();
+                cn.put("group", c.group());
+                cn.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
+                cn.put("count", c.count());
+                c.jobs().forEach(cn.putArray("jobs")::add);
+                cn.put("reason", c.reason().name().toLowerCase(Locale.ROOT));
+                cn.put("detail", c.detail());
+            }
             ArrayNode services = n.putArray("services");
             for (ServiceChange sc : h.services()) {
                 ObjectNode sn = services.addObject();
@@ -146,8 +157,16 @@ public final class PlanJson {
             }
             List<String> notes = new ArrayList<>();
             n.path("notes").forEach(x -> notes.add(x.asText()));
+            List<SlurmChange> slurm = new ArrayList<>();
+            for (JsonNode c : n.path("slurm")) {
+                List<String> jobs = new ArrayList<>();
+                c.path("jobs").forEach(j -> jobs.add(j.asText()));
+                slurm.add(new SlurmChange(c.path("group").asText(), SlurmChange.Kind.valueOf(c.path("kind").asText().toUpperCase(Locale.ROOT)),
+                        c.path("count").asInt(), jobs, SlurmChange.Reason.valueOf(c.path("reason").asText().toUpperCase(Locale.ROOT)),
+                        c.path("detail").asText()));
+            }
             hosts.add(new HostPlan(n.path("host").asText(), roles, n.path("reach").asText(), files, services,
-                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText()), move, notes));
+                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText()), move, notes, slurm));
         }
         Map<String, String> fingerprints = new TreeMap<>();
         root.path("fingerprints").fields().forEachRemaining(e -> fingerprints.put(e.getKey(), e.getValue().asText()));

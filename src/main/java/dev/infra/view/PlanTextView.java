@@ -3,11 +3,12 @@ package dev.infra.view;
 import dev.infra.diag.Style;
 import dev.infra.nats.JetStreamSnapshot;
 import dev.infra.plan.Action;
-import dev.infra.plan.Plan;
 import dev.infra.plan.Plan.EnvChange;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.HostPlan;
 import dev.infra.plan.Plan.ServiceChange;
+import dev.infra.plan.Plan;
+import dev.infra.slurm.SlurmChange;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.Set;
@@ -84,6 +85,10 @@ public final class PlanTextView {
                         s.project(), s.service(), s.detail()));
             }
             h.storeMove().ifPresent(m -> storeMove(m, out));
+            for (SlurmChange c : h.slurm()) {
+                boolean submit = c.kind() == SlurmChange.Kind.SUBMIT;
+                out.println(String.format("%5s slurm %s: %s", submit ? style.green("+") : style.red("-"), c.group(), c.detail()));
+            }
         }
         out.println();
         out.println(style.bold("Plan: ") + summary.add() + " to add, " + summary.change() + " to change, "
