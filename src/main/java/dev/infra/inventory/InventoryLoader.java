@@ -345,7 +345,8 @@ public final class InventoryLoader {
                 r.stringList("pipelines", TextKind.PLAIN),
                 r.stringMap("env", ENV_KEY, "environment names are letters, digits and '_'", TextKind.MAY_REFERENCE_SECRETS),
                 r.duration("replace_within", Duration.ofMinutes(30)),
-                r.duration("stop_before_end", Duration.ofMinutes(5)));
+                r.duration("stop_before_end", Duration.ofMinutes(5)),
+                r.duration("silent_after", Duration.ofMinutes(15)));
         r.finish();
         return g;
     }

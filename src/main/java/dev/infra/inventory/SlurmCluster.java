@@ -36,11 +36,12 @@ public record SlurmCluster(String login, String account, Optional<String> partit
      * @param env           its environment; values may reference secrets, which go only into a 0600 file
      * @param replaceWithin a job this close to its wall time gets its replacement submitted
      * @param stopBefore    the worker is sent SIGTERM this long before the wall time, to finish its batch
+     * @param silentAfter   a running job whose log has not grown for this long is a hung worker (verify WARN)
      */
     public record WorkerGroup(String name, int jobs, Duration time, ByteSize mem, int cpus, Optional<String> gres,
                               List<String> modules, String workdir, Optional<String> venv, List<String> setup, String command,
                               List<String> pipelines, LinkedHashMap<String, String> env, Duration replaceWithin,
-                              Duration stopBefore) {
+                              Duration stopBefore, Duration silentAfter) {
 
         /** How long the worker itself runs: the wall time less the time it needs to stop. */
         public Duration runFor() {

@@ -201,7 +201,7 @@ public final class Renderer {
 
     /**
      * A worker group's job script. Its {@code --comment} carries a digest of the script itself (rendered
-     * without it), so a running job tells which version of the script it was submitted with.
+     * without it) and of its env file, so a running job tells which version it was submitted with.
      */
     private String slurmScript(Inventory inv, Host host, SlurmCluster c, SlurmCluster.WorkerGroup g) {
         Map<String, Object> ctx = common(inv, host);
@@ -210,7 +210,8 @@ public final class Renderer {
         ctx.put("job_name", SlurmCluster.jobName(g.name()));
         ctx.put("env_file", c.envPath(g.name()));
         ctx.put("digest", "");
-        String digest = Hashing.sha256Hex(evaluate(SLURM_SCRIPT, ctx)).substring(0, 12);
+        // The env file counts too: a job sources it once, when it starts.
+        String digest = Hashing.sha256Hex(evaluate(SLURM_SCRIPT, ctx) + slurmEnv(inv, c, g)).substring(0, 12);
         ctx.put("digest", digest);
         return evaluate(SLURM_SCRIPT, ctx);
     }

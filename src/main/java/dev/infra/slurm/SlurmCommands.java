@@ -27,6 +27,26 @@ public final class SlurmCommands {
                         + "sbatch " + (testOnly ? "--test-only " : "--parsable ") + Shell.quote(group + ".sbatch") + " 2>&1\n");
     }
 
+    /**
+     * What verify judges, in one round trip: the time on the cluster, the queue, each job log's
+     * modification time, and for each log of the last {@code recentHours} whose job left the queue,
+     * how it ended (scontrol, while SLURM still remembers it) and the log's last lines.
+     */
+    public static RemoteCommand status(SlurmCluster c, int recentHours) {
+        return RemoteCommand.of("read the SLURM jobs and their logs",
+                "printf '@@NOW %s\\n' \"$(date +%s)\"\n"
+                        + "printf '@@QUEUE\\n'; " + queue().script() + " 2>&1; printf '\\n@@QUEUERC %s\\n' $?\n"
+                        + "cd " + Shell.path(c.logDir()) + " 2>/dev/null || exit 0\n"
+                        + "for f in $(find . -maxdepth 1 -name 'infra-*.out' -mmin -" + recentHours * 60 + " | sort); do\n"
+                        + "  f=${f#./}; id=${f##*-}; id=${id%.out}\n"
+                        + "  printf '@@LOG %s %s %s\\n' \"$id\" \"$(stat -c %Y \"$f\")\" \"$f\"\n"
+                        + "  if [ -z \"$(squeue --noheader --jobs \"$id\" 2>/dev/null)\" ]; then\n"
+                        + "    printf '@@ENDED %s\\n' \"$id\"; scontrol show job -o \"$id\" 2>/dev/null | tr ' ' '\\n' | grep -E '^(JobState|ExitCode|Reason)='\n"
+                        + "    printf '@@TAIL %s\\n' \"$id\"; tail -n 5 \"$f\"\n"
+                        + "  fi\n"
+                        + "done\n");
+    }
+
     /** Cancels {@code ids}, which must be infra's own jobs (the caller picked them by name and comment). */
     public static RemoteCommand cancel(List<String> ids) {
         return RemoteCommand.of("cancel SLURM job(s) " + String.join(", ", ids), "scancel " + Shell.join(ids) + " 2>&1");

@@ -4,6 +4,7 @@ import dev.infra.diag.Messages;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.HealthEndpoint;
 import dev.infra.inventory.Host;
+import dev.infra.inventory.SlurmCluster;
 import dev.infra.nats.JetStreamReport;
 import dev.infra.nats.NatsMonitor;
 import dev.infra.nats.NatsProbe;
@@ -17,6 +18,9 @@ import dev.infra.render.Duties;
 import dev.infra.render.HostState;
 import dev.infra.render.NatsEndpoint;
 import dev.infra.render.NatsServer;
+import dev.infra.slurm.SlurmCommands;
+import dev.infra.slurm.SlurmJudge;
+import dev.infra.slurm.SlurmStatus;
 import dev.infra.ssh.Background;
 import dev.infra.ssh.ExecResult;
 import dev.infra.verify.CheckResult.Outcome;
@@ -42,6 +46,7 @@ public final class FleetChecks {
     private final Fleet fleet;
     private final Duration timeout;
     private final Map<String, CompletableFuture<ObservedHost>> observed = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<SlurmStatus>> slurm = new ConcurrentHashMap<>();
     private final JetStreamChecks jetStream;
 
     public FleetChecks(Fleet fleet, Duration timeout) {
@@ -83,6 +88,8 @@ public final class FleetChecks {
                 String id = duties.natsMonitors().size() == 1 ? "monitoring" : "monitoring:" + monitor.host();
                 checks.add(check(id, h, () -> monitoring(h, monitor)));
             }
+            duties.slurm().ifPresent(c -> c.workers().values().forEach(g ->
+                    checks.add(check("slurm:" + g.name(), h, () -> SlurmJudge.judge(c, g, slurmStatus(h, c))))));
             for (HealthEndpoint e : duties.processingChecks()) {
                 // Its own timeout, plus the SSH round trip: a dead endpoint is CRIT at its deadline.
                 checks.add(new Check("processing:" + e.name(), h.name(), e.timeout().plusSeconds(5), Status.CRIT,
@@ -106,6 +113,20 @@ public final class FleetChecks {
                     o.fix()) : o;
         };
     }
+
+    /** The login host's jobs and logs, read once for all its worker groups' checks. */
+    private SlurmStatus slurmStatus(Host h, SlurmCluster c) {
+        return slurm.computeIfAbsent(h.name(), k -> CompletableFuture.supplyAsync(() -> {
+            ExecResult r = fleet.remote(h).run(SlurmCommands.status(c, SLURM_RECENT_HOURS), timeout);
+            if (!r.ok()) {
+                throw new IllegalStateException("reading the SLURM jobs failed: " + r.reason());
+            }
+            return SlurmStatus.parse(r.stdout());
+        }, Background.THREAD_PER_TASK)).join();
+    }
+
+    /** How far back verify looks for jobs that failed. */
+    static final int SLURM_RECENT_HOURS = 6;
 
     private Check check(String id, Host h, Callable<Outcome> body) {
         return new Check(id, h.name(), timeout, Status.UNKNOWN, body);

@@ -79,4 +79,48 @@ class SlurmLabTest {
                 .contains("invalid partition").contains("Nothing was submitted");
         assertThat(lab.sh(HPC, "squeue --me --noheader --name infra-adc | wc -l").strip()).isEqualTo("0");
     }
+
+    static Cli.Result verify() {
+        return lab.infra("verify", "--no-color");
+    }
+
+    static String slurmLine(Cli.Result verify) {
+        return verify.out().lines().filter(l -> l.contains("slurm:adc")).findFirst().orElse("(no slurm:adc line)\n" + verify.all());
+    }
+
+    @Test
+    void verifyNamesAHungWorkerWithItsSilenceAndACrashedOneWithItsExitCodeAndLog() throws Exception {
+        lab.converge();
+        lab.infra("apply", "--yes");
+        awaitRunning(2);
+        Cli.Result healthy = verify();
+        assertThat(slurmLine(healthy)).contains("OK").contains("2 of 2 running; newest output");
+
+        Path hanging = lab.inventoryVariant("lab-slurm.yml", yaml -> yaml.replace("          AMI_ANTENNA_SERVICE_NAME: Lab Worker",
+                "          AMI_ANTENNA_SERVICE_NAME: Lab Worker\n          LAB_WORKER_HANG_AFTER: \"3\""));
+        Files.copy(Path.of(Cli.inventory("lab-antenna-token")), hanging.resolveSibling("lab-antenna-token"), StandardCopyOption.REPLACE_EXISTING);
+        Cli.Result plan = lab.infraOn(hanging, "plan", "--no-color");
+        assertThat(plan.out()).contains("slurm adc: submit 2 with the new script to replace");
+        Cli.Result replaced = lab.infraOn(hanging, "apply", "--yes", "--no-color");
+        System.out.println(replaced.out());
+        assertThat(replaced.exitCode()).as(replaced.all()).isZero();
+        assertThat(replaced.out()).contains("(an old script; their replacements run)");
+        Cli.Result hung = null;
+        for (int i = 0; i < 60 && (hung == null || !slurmLine(hung).contains("the worker may hang")); i++) {
+            Thread.sleep(2000);
+            hung = lab.infraOn(hanging, "verify", "--no-color");
+        }
+        assertThat(slurmLine(hung)).contains("WARN").containsPattern("job \\d+: no output for \\d+s \\(silent_after 30s\\): the worker may hang");
+
+        Path crashing = lab.inventoryVariant("lab-slurm.yml", yaml -> yaml.replace("          AMI_ANTENNA_SERVICE_NAME: Lab Worker",
+                "          AMI_ANTENNA_SERVICE_NAME: Lab Worker\n          LAB_WORKER_CRASH_AFTER: \"3\""));
+        lab.infraOn(crashing, "apply", "--yes");
+        Cli.Result crashed = null;
+        for (int i = 0; i < 60 && (crashed == null || !slurmLine(crashed).contains("failed (FAILED, exit 1:0")); i++) {
+            Thread.sleep(2000);
+            crashed = lab.infraOn(crashing, "verify", "--no-color");
+        }
+        assertThat(slurmLine(crashed)).containsPattern("job \\d+ failed \\(FAILED, exit 1:0")
+                .contains("RuntimeError: CUDA error: an illegal memory access was encountered (lab stand-in crash)");
+    }
 }

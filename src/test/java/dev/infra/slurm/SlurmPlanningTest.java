@@ -17,7 +17,7 @@ class SlurmPlanningTest {
         LinkedHashMap<String, SlurmCluster.WorkerGroup> workers = new LinkedHashMap<>();
         workers.put("adc", new SlurmCluster.WorkerGroup("adc", jobs, Duration.ofHours(12), ByteSize.parse("4GiB"), 1, Optional.empty(),
                 List.of(), "~/w", Optional.empty(), List.of(), "ami worker", List.of(), new LinkedHashMap<>(), Duration.ofMinutes(30),
-                Duration.ofMinutes(5)));
+                Duration.ofMinutes(5), Duration.ofMinutes(15)));
         return new SlurmCluster("hpc", "def-lab", Optional.empty(), "~/.infra/slurm", workers);
     }
 
