@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
                 NatsCommand.class,
                 TriageCommand.class,
                 TunnelCommand.class,
+                SlurmCommand.class,
                 OnboardCommand.class,
                 ImportCommand.class,
                 RestartCommand.class,

@@ -47,6 +47,15 @@ public final class SlurmCommands {
                         + "done\n");
     }
 
+    /** The last {@code lines} lines of one of infra's job logs ({@code job}: a job id, digits only). */
+    public static RemoteCommand logs(SlurmCluster c, String job, int lines) {
+        if (!job.matches("\\d+")) {
+            throw new IllegalArgumentException("a job id is digits, not '" + job + "'");
+        }
+        return RemoteCommand.of("read the log of job " + job, "cd " + Shell.path(c.logDir()) + " && f=$(ls infra-*-" + job
+                + ".out 2>/dev/null | head -n1) && [ -n \"$f\" ] && tail -n " + lines + " \"$f\"");
+    }
+
     /** Cancels {@code ids}, which must be infra's own jobs (the caller picked them by name and comment). */
     public static RemoteCommand cancel(List<String> ids) {
         return RemoteCommand.of("cancel SLURM job(s) " + String.join(", ", ids), "scancel " + Shell.join(ids) + " 2>&1");

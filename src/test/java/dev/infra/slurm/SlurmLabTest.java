@@ -7,7 +7,10 @@ import dev.infra.testing.LabExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,6 +57,22 @@ class SlurmLabTest {
         assertThat(again.exitCode()).as(again.all()).isZero();
         awaitRunning(2);
         assertThat(running()).doesNotContain(victim);
+
+        // What operators use: status, a job's log, and cancel (infra's jobs only).
+        Cli.Result status = lab.infra("slurm", "status");
+        assertThat(status.exitCode()).as(status.all()).isZero();
+        assertThat(status.out()).contains("# ami-hpc").contains(running().get(0)).contains(running().get(1)).contains("RUNNING");
+        Cli.Result logs = lab.infra("slurm", "logs", running().get(0), "--lines", "3");
+        assertThat(logs.exitCode()).as(logs.all()).isZero();
+        String someoneElses = lab.sh(HPC, "cd /tmp && sbatch --parsable --job-name=jupyter --wrap 'sleep 600'").strip();
+        try {
+            Cli.Result refused = lab.infra("slurm", "cancel", someoneElses, "--yes");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("job " + someoneElses + " is not one of infra's queued jobs on ami-hpc");
+            assertThat(lab.infra("plan", "--no-color").out()).as("a job infra did not submit is none of its business").contains("No changes");
+        } finally {
+            lab.sh(HPC, "scancel " + someoneElses);
+        }
 
         // The worker logs like the real one, under the cluster's log directory.
         String log = lab.awaitOutput(HPC, "cat ~/.infra/slurm/logs/infra-adc-" + running().get(0) + ".out", out -> out.contains("Batch 1"));
@@ -122,5 +141,50 @@ class SlurmLabTest {
         }
         assertThat(slurmLine(crashed)).containsPattern("job \\d+ failed \\(FAILED, exit 1:0")
                 .contains("RuntimeError: CUDA error: an illegal memory access was encountered (lab stand-in crash)");
+    }
+
+    @Test
+    void jobsNearTheirWallTimeAreReplacedBeforeTheyEndAndCapacityNeverDrops() throws Exception {
+        lab.converge();
+        lab.sh(HPC, "scancel --me --name infra-adc 2>/dev/null; true");
+        Path short2m = lab.inventoryVariant("lab-slurm.yml", yaml -> yaml.replace("        time: 30m", "        time: 2m")
+                .replace("        replace_within: 10m", "        replace_within: 90s").replace("        stop_before_end: 1m", "        stop_before_end: 20s"));
+        Files.copy(Path.of(Cli.inventory("lab-antenna-token")), short2m.resolveSibling("lab-antenna-token"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(lab.infraOn(short2m, "apply", "--yes").exitCode()).isZero();
+        awaitRunning(2);
+        List<String> first = running();
+        // Sample the running count every second while apply runs every 10 s, as a timer would run it.
+        AtomicInteger least = new AtomicInteger(Integer.MAX_VALUE);
+        AtomicInteger samples = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread sampler = new Thread(() -> {
+            while (!stop.get()) {
+                least.accumulateAndGet(running().size(), Math::min);
+                samples.incrementAndGet();
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        StringBuilder applies = new StringBuilder();
+        long end = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        try {
+            while (System.nanoTime() < end) {
+                applies.append(lab.infraOn(short2m, "apply", "--yes", "--no-color").out());
+                Thread.sleep(10_000);
+            }
+        } finally {
+            stop.set(true);
+            sampler.join();
+        }
+        System.out.println("least running: " + least.get() + " in " + samples.get() + " samples");
+        assertThat(applies.toString().lines().filter(l -> l.contains(", replacing ")).flatMap(l -> List.of(
+                l.substring(l.indexOf("replacing ") + 10).split(", ")).stream()).toList())
+                .as("each first job's replacement submitted while it still ran").containsAll(first);
+        assertThat(running()).as("the first jobs ended at their time, their replacements run").doesNotContainAnyElementsOf(first).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(least.get()).as("never fewer than wanted, sampled every second (" + samples.get() + " samples)").isGreaterThanOrEqualTo(2);
     }
 }
