@@ -97,6 +97,15 @@ class SlurmLabTest {
         assertThat(apply.all()).contains("the cluster refuses worker group adc's job (sbatch --test-only)")
                 .contains("invalid partition").contains("Nothing was submitted");
         assertThat(lab.sh(HPC, "squeue --me --noheader --name infra-adc | wc -l").strip()).isEqualTo("0");
+
+        Path huge = lab.inventoryVariant("lab-slurm.yml", yaml -> yaml.replace("        mem: 256MiB", "        mem: 64GiB"));
+        Cli.Result tooBig = lab.infraOn(huge, "apply", "--yes", "--no-color");
+        System.out.println(tooBig.all());
+        assertThat(tooBig.exitCode()).as(tooBig.all()).isEqualTo(1);
+        assertThat(tooBig.all()).contains("the cluster refuses worker group adc's job (sbatch --test-only)")
+                .contains("Requested node configuration is not available")
+                .contains("Nothing was submitted");
+        assertThat(lab.sh(HPC, "squeue --me --noheader --name infra-adc | wc -l").strip()).isEqualTo("0");
     }
 
     static Cli.Result verify() {
