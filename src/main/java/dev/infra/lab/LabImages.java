@@ -52,7 +52,7 @@ public final class LabImages {
         RECIPES.put(NATS, new Recipe(NATS, "nats", List.of("nats/Dockerfile")));
         RECIPES.put(WORKER, new Recipe(WORKER, "worker", List.of("worker/Dockerfile", "worker/main.go")));
         RECIPES.put(SLURM, new Recipe(SLURM, "slurm", concat(List.of("slurm/Dockerfile", "slurm/slurm.conf",
-                "slurm/slurm-entrypoint.sh", "slurm/ami"), sshd)));
+                "slurm/slurmdbd.conf", "slurm/slurm-entrypoint.sh", "slurm/ami"), sshd)));
     }
 
     private final DockerClient docker;

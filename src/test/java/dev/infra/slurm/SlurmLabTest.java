@@ -98,6 +98,12 @@ class SlurmLabTest {
                 .contains("invalid partition").contains("Nothing was submitted");
         assertThat(lab.sh(HPC, "squeue --me --noheader --name infra-adc | wc -l").strip()).isEqualTo("0");
 
+        Path account = lab.inventoryVariant("lab-slurm.yml", yaml -> yaml.replace("    account: lab ", "    account: def-nobody "));
+        Cli.Result noAccount = lab.infraOn(account, "apply", "--yes", "--no-color");
+        assertThat(noAccount.exitCode()).as(noAccount.all()).isEqualTo(1);
+        assertThat(noAccount.all()).contains("the cluster refuses worker group adc's job (sbatch --test-only)")
+                .contains("Invalid account").contains("Nothing was submitted");
+
         Path huge = lab.inventoryVariant("lab-slurm.yml", yaml -> yaml.replace("        mem: 256MiB", "        mem: 64GiB"));
         Cli.Result tooBig = lab.infraOn(huge, "apply", "--yes", "--no-color");
         System.out.println(tooBig.all());
