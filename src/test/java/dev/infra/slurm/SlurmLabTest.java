@@ -82,6 +82,7 @@ class SlurmLabTest {
         String everywhere = lab.sh(HPC, "cat ~/.infra/slurm/adc.sbatch; squeue --me --format '%all'; scontrol show job " + running().get(0)
                 + "; cat ~/.infra/audit.log 2>/dev/null; true") + apply.all() + again.all() + drift.all();
         assertThat(everywhere).as("the token appears nowhere but in its env file").doesNotContain(token);
+        assertThat(lab.sh(HPC, "cat ~/.infra/audit.log")).as("the audit log records the submissions").contains("+ slurm adc ");
         assertThat(lab.sh(HPC, "stat -c %a ~/.infra/slurm/adc.env").strip()).isEqualTo("600");
         assertThat(lab.sh(HPC, "cat ~/.infra/slurm/adc.env")).contains(token);
     }
