@@ -293,7 +293,7 @@ public final class Applier {
             }
             if (slurm.isPresent() && !hp.slurm().isEmpty()) {
                 step("submitting and cancelling SLURM jobs");
-                done.addAll(slurm.get().apply(hp.slurm(), HEALTH_TIMEOUT));
+                slurm.get().apply(hp.slurm(), HEALTH_TIMEOUT, done);
             }
             Optional<String> unhealthy = gate(host, remote, desired);
             if (unhealthy.isPresent()) {

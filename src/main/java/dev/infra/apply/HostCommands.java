@@ -158,7 +158,9 @@ public final class HostCommands {
         return RemoteCommand.of("recreate " + service + " (" + p.name() + ") with an empty JetStream store",
                 "set -eu\n"
                         + "(" + compose + " rm -sf " + Shell.quote(service) + ") 2>&1\n"
-                        + "docker volume rm " + Shell.quote(volume) + " >/dev/null 2>&1 || true\n"
+                        + "v=" + Shell.quote(volume) + "\n"
+                        + "if docker volume inspect \"$v\" >/dev/null 2>&1; then\n"
+                        + "  docker volume rm \"$v\" >/dev/null || { echo \"the old JetStream volume $v cannot be removed\" >&2; exit 4; }\nfi\n"
                         + "(" + compose + " up -d " + Shell.quote(service) + ") 2>&1\n");
     }
 

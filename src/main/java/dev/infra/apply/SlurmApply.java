@@ -33,9 +33,8 @@ final class SlurmApply {
         this.say = say;
     }
 
-    /** Applies {@code changes}; returns the audit entries. */
-    List<String> apply(List<SlurmChange> changes, Duration waitForReplacements) {
-        List<String> done = new ArrayList<>();
+    /** Applies {@code changes}, adding an audit entry to {@code done} as each action happens. */
+    void apply(List<SlurmChange> changes, Duration waitForReplacements, List<String> done) {
         Set<String> groups = new LinkedHashSet<>();
         changes.stream().filter(c -> c.kind() == SlurmChange.Kind.SUBMIT).forEach(c -> groups.add(c.group()));
         for (String g : groups) {
@@ -52,12 +51,16 @@ final class SlurmApply {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < c.count(); i++) {
                     ExecResult r = remote.run(SlurmCommands.submit(cluster, c.group(), false), STEP);
-                    String id = r.stdout().strip().split(";")[0];
-                    if (!r.ok() || !id.matches("\\d+")) {
+                    // --parsable prints ID[;cluster] on a line of its own; warnings go to stderr.
+                    String id = r.stdout().lines().map(String::strip).filter(l -> l.matches("\\d+(;\\S+)?")).reduce((a, b) -> b)
+                            .map(l -> l.split(";")[0]).orElse("");
+                    if (!id.isEmpty()) {
+                        ids.add(id);
+                        submitted.add(id);
+                    }
+                    if (!r.ok() || id.isEmpty()) {
                         throw new Applier.StepFailed("sbatch refused a job of " + c.group() + ": " + answer(r));
                     }
-                    ids.add(id);
-                    submitted.add(id);
                 }
                 say.accept("submitted " + String.join(", ", ids) + " (" + c.group() + ")" + (c.jobs().isEmpty() ? "" : ", replacing "
                         + String.join(", ", c.jobs())));
@@ -75,6 +78,8 @@ final class SlurmApply {
         if (!toRetire.isEmpty()) {
             if (awaitRunning(replacements, waitForReplacements)) {
                 cancel(toRetire);
+                // The replacements are now the group's running jobs: a later failure must not cancel them.
+                submitted.removeAll(replacements);
                 say.accept("cancelled " + String.join(", ", toRetire) + " (an old script; their replacements run)");
                 done.add("- slurm " + String.join(",", toRetire));
             } else {
@@ -82,7 +87,6 @@ final class SlurmApply {
                         + " infra apply cancels them once they have");
             }
         }
-        return done;
     }
 
     /** Rollback: cancel what this run submitted. */
@@ -90,9 +94,12 @@ final class SlurmApply {
         if (submitted.isEmpty()) {
             return "";
         }
-        ExecResult r = remote.run(SlurmCommands.cancel(submitted), STEP);
-        return r.ok() ? "cancelled the job(s) this run submitted (" + String.join(", ", submitted) + ")"
-                : "could not cancel " + String.join(", ", submitted) + ": " + r.reason();
+        try {
+            cancel(submitted);
+            return "cancelled the job(s) this run submitted (" + String.join(", ", submitted) + ")";
+        } catch (RuntimeException e) {
+            return "could not cancel " + String.join(", ", submitted) + " (" + e.getMessage() + "): cancel them with infra slurm cancel";
+        }
     }
 
     private boolean awaitRunning(List<String> ids, Duration within) {
@@ -110,11 +117,25 @@ final class SlurmApply {
         return false;
     }
 
+    /** Cancels those of {@code ids} still queued (one may have reached its end meanwhile: scancel would fail on it). */
     private void cancel(List<String> ids) {
-        ExecResult r = remote.run(SlurmCommands.cancel(ids), STEP);
-        if (!r.ok()) {
-            throw new Applier.StepFailed("scancel " + String.join(" ", ids) + " failed: " + answer(r));
+        List<String> queued = queued(ids);
+        if (queued.isEmpty()) {
+            return;
         }
+        ExecResult r = remote.run(SlurmCommands.cancel(queued), STEP);
+        if (!r.ok() && !queued(queued).isEmpty()) {
+            throw new Applier.StepFailed("scancel " + String.join(" ", queued) + " failed: " + answer(r));
+        }
+    }
+
+    private List<String> queued(List<String> ids) {
+        ExecResult r = remote.run(SlurmCommands.queue(), STEP);
+        if (!r.ok()) {
+            return ids;
+        }
+        List<SlurmJob> jobs = SlurmQueue.of(r.stdout(), 0).jobs();
+        return ids.stream().filter(id -> jobs.stream().anyMatch(j -> j.id().equals(id))).toList();
     }
 
     /** The cluster's own words: sbatch's error lines, as it printed them. */

@@ -1,5 +1,6 @@
 package dev.infra.apply;
 
+import dev.infra.diag.Messages;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.nats.JetStreamSnapshot;
@@ -197,8 +198,8 @@ final class StoreMover {
                 }
                 StreamBackup.restore(admin.connection(), b, b.storage().equals("memory") ? 0 : move.joinReplicas(), Duration.ofSeconds(30));
             }
-        } catch (IOException | JetStreamApiException e) {
-            throw new Applier.StepFailed("restoring the streams into the cluster failed: " + e.getMessage());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw new Applier.StepFailed("restoring the streams into the cluster failed: " + Messages.of(e));
         }
     }
 

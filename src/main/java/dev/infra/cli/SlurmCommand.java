@@ -69,7 +69,7 @@ final class SlurmCommand implements Runnable {
             PrintWriter out = slurm.spec.commandLine().getOut();
             try (Fleet f = FleetOptions.open(slurm.parent.global, 4)) {
                 for (Host h : logins(f, host)) {
-                    ExecResult r = f.remote(h).run(SlurmCommands.status(cluster(f, h), 6), STEP);
+                    ExecResult r = f.remote(h).run(SlurmCommands.status(cluster(f, h), SlurmCluster.RECENT_HOURS), STEP);
                     if (!r.ok()) {
                         throw new UserError("reading the SLURM jobs on " + h.name() + " failed: " + r.reason());
                     }
@@ -146,7 +146,11 @@ final class SlurmCommand implements Runnable {
                 }
                 Host h = hosts.get(0);
                 ExecResult q = f.remote(h).run(SlurmCommands.queue(), STEP);
-                List<SlurmJob> queued = SlurmQueue.of(q.stdout(), q.exitCode()).jobs();
+                SlurmQueue queue = SlurmQueue.of(q.stdout() + q.stderr(), q.exitCode());
+                if (queue.error().isPresent()) {
+                    throw new UserError("cannot list the jobs on " + h.name() + ": " + queue.error().get());
+                }
+                List<SlurmJob> queued = queue.jobs();
                 for (String j : jobs) {
                     if (queued.stream().noneMatch(x -> x.id().equals(j) && x.infras())) {
                         throw new UserError("job " + j + " is not one of infra's queued jobs on " + h.name() + "; infra cancels only its own");

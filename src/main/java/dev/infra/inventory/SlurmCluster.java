@@ -49,9 +49,21 @@ public record SlurmCluster(String login, String account, Optional<String> partit
         }
     }
 
+    /** What infra's job names start with: a job is infra's only with this name and {@link #COMMENT_PREFIX}'s comment. */
+    public static final String JOB_PREFIX = "infra-";
+    /** What infra's job comments start with; the script's digest follows. */
+    public static final String COMMENT_PREFIX = "infra:";
+    /** How far back verify and `infra slurm status` look for jobs that ended. */
+    public static final int RECENT_HOURS = 6;
+
     /** The job name every job of {@code group} carries: how infra finds its own jobs (and never touches others). */
     public static String jobName(String group) {
-        return "infra-" + group;
+        return JOB_PREFIX + group;
+    }
+
+    /** A job's log, in {@link #logDir()}: sbatch's --output=logs/%x-%j.out. */
+    public static String logName(String group, String job) {
+        return jobName(group) + "-" + job + ".out";
     }
 
     public String scriptPath(String group) {

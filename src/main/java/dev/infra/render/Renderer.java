@@ -209,17 +209,17 @@ public final class Renderer {
         ctx.put("group", g);
         ctx.put("job_name", SlurmCluster.jobName(g.name()));
         ctx.put("env_file", c.envPath(g.name()));
-        ctx.put("digest", "");
+        ctx.put("comment", SlurmCluster.COMMENT_PREFIX);
         // The env file counts too: a job sources it once, when it starts.
         String digest = Hashing.sha256Hex(evaluate(SLURM_SCRIPT, ctx) + slurmEnv(inv, c, g)).substring(0, 12);
-        ctx.put("digest", digest);
+        ctx.put("comment", SlurmCluster.COMMENT_PREFIX + digest);
         return evaluate(SLURM_SCRIPT, ctx);
     }
 
     /** The digest a job script carries in its {@code #SBATCH --comment=infra:DIGEST} line, if it has one. */
     public static Optional<String> slurmDigest(String script) {
-        return script.lines().filter(l -> l.startsWith("#SBATCH --comment=infra:")).findFirst()
-                .map(l -> l.substring("#SBATCH --comment=infra:".length()).strip());
+        String line = "#SBATCH --comment=" + SlurmCluster.COMMENT_PREFIX;
+        return script.lines().filter(l -> l.startsWith(line)).findFirst().map(l -> l.substring(line.length()).strip());
     }
 
     private static String slurmEnv(Inventory inv, SlurmCluster c, SlurmCluster.WorkerGroup g) {

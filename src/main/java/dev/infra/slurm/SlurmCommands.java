@@ -24,7 +24,7 @@ public final class SlurmCommands {
     public static RemoteCommand submit(SlurmCluster c, String group, boolean testOnly) {
         return RemoteCommand.of((testOnly ? "check" : "submit") + " a job of " + group,
                 "set -eu\nmkdir -p " + Shell.path(c.logDir()) + "\ncd " + Shell.path(c.dir()) + "\n"
-                        + "sbatch " + (testOnly ? "--test-only " : "--parsable ") + Shell.quote(group + ".sbatch") + " 2>&1\n");
+                        + "sbatch " + (testOnly ? "--test-only " : "--parsable ") + Shell.quote(group + ".sbatch") + "\n");
     }
 
     /**
@@ -33,16 +33,25 @@ public final class SlurmCommands {
      * how it ended (scontrol, while SLURM still remembers it) and the log's last lines.
      */
     public static RemoteCommand status(SlurmCluster c, int recentHours) {
+        // Logs of queued jobs, whatever their age, and every log of the last hours (ended jobs); the queue
+        // printed once answers "is it still queued" for each (no call to the controller per log).
         return RemoteCommand.of("read the SLURM jobs and their logs",
                 "printf '@@NOW %s\\n' \"$(date +%s)\"\n"
-                        + "printf '@@QUEUE\\n'; " + queue().script() + " 2>&1; printf '\\n@@QUEUERC %s\\n' $?\n"
+                        + "q=$(" + queue().script() + " 2>&1); rc=$?\n"
+                        + "printf '@@QUEUE\\n%s\\n@@QUEUERC %s\\n' \"$q\" \"$rc\"\n"
                         + "cd " + Shell.path(c.logDir()) + " 2>/dev/null || exit 0\n"
-                        + "for f in $(find . -maxdepth 1 -name 'infra-*.out' -mmin -" + recentHours * 60 + " | sort); do\n"
-                        + "  f=${f#./}; id=${f##*-}; id=${id%.out}\n"
+                        + "{ find . -maxdepth 1 -name " + Shell.quote(SlurmCluster.JOB_PREFIX + "*.out") + " -mmin -" + recentHours * 60 + "\n"
+                        + "  printf '%s\\n' \"$q\" | while IFS='|' read -r id name rest; do echo \"./$name-$id.out\"; done; } | sort -u |\n"
+                        + "while read -r f; do\n"
+                        + "  f=${f#./}; [ -f \"$f\" ] || continue; id=${f##*-}; id=${id%.out}\n"
                         + "  printf '@@LOG %s %s %s\\n' \"$id\" \"$(stat -c %Y \"$f\")\" \"$f\"\n"
-                        + "  if [ -z \"$(squeue --noheader --jobs \"$id\" 2>/dev/null)\" ]; then\n"
-                        + "    printf '@@ENDED %s\\n' \"$id\"; scontrol show job -o \"$id\" 2>/dev/null | tr ' ' '\\n' | grep -E '^(JobState|ExitCode|Reason)='\n"
-                        + "    printf '@@TAIL %s\\n' \"$id\"; tail -n 5 \"$f\"\n"
+                        + "  if ! printf '%s\\n' \"$q\" | grep -q \"^$id|\"; then\n"
+                        + "    printf '@@ENDED %s\\n' \"$id\"\n"
+                        // sacct where accounting exists (it remembers); scontrol while the controller still does.
+                        + "    a=$(sacct -n -P -X -j \"$id\" -o State,ExitCode 2>/dev/null | head -n1)\n"
+                        + "    if [ -n \"$a\" ]; then printf 'JobState=%s\\nExitCode=%s\\n' \"${a%%|*}\" \"${a#*|}\";\n"
+                        + "    else scontrol show job -o \"$id\" 2>/dev/null | tr ' ' '\\n' | grep -E '^(JobState|ExitCode|Reason)='; fi\n"
+                        + "    printf '@@TAIL %s\\n' \"$id\"; tail -n 5 \"$f\"; echo\n"
                         + "  fi\n"
                         + "done\n");
     }

@@ -1,5 +1,6 @@
 package dev.infra.slurm;
 
+import dev.infra.inventory.SlurmCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.Optional;
  * @param reason   why it is pending (or "None")
  */
 public record SlurmJob(String id, String name, String state, Optional<Duration> timeLeft, String comment, String reason) {
-    static final String PREFIX = "infra-";
-    static final String COMMENT = "infra:";
+    static final String PREFIX = SlurmCluster.JOB_PREFIX;
+    static final String COMMENT = SlurmCluster.COMMENT_PREFIX;
 
     /** True for a job infra submitted: its name and its comment both say so. */
     public boolean infras() {
@@ -59,7 +60,8 @@ public record SlurmJob(String id, String name, String state, Optional<Duration> 
             return Optional.empty();
         }
         long days = 0;
-        if (t.contains("-")) {
+        boolean dayPart = t.contains("-");
+        if (dayPart) {
             days = Long.parseLong(t.substring(0, t.indexOf('-')));
             t = t.substring(t.indexOf('-') + 1);
         }
@@ -68,8 +70,8 @@ public record SlurmJob(String id, String name, String state, Optional<Duration> 
         for (String p : parts) {
             seconds = seconds * 60 + Long.parseLong(p);
         }
-        if (parts.length == 1 && days > 0) {
-            seconds *= 3600;   // D-HH
+        if (dayPart && parts.length < 3) {
+            seconds *= parts.length == 1 ? 3600 : 60;   // D-HH or D-HH:MM
         }
         return Optional.of(Duration.ofDays(days).plusSeconds(seconds));
     }

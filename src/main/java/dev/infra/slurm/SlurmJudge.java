@@ -17,7 +17,7 @@ public final class SlurmJudge {
     private SlurmJudge() {}
 
     public static Outcome judge(SlurmCluster c, SlurmCluster.WorkerGroup g, SlurmStatus st) {
-        String fix = "on " + c.login() + ": squeue --me; each job's log is " + c.logDir() + "/infra-" + g.name() + "-JOB.out;"
+        String fix = "infra slurm status; infra slurm logs JOB (" + c.logDir() + "/" + SlurmCluster.logName(g.name(), "JOB") + ");"
                 + " infra apply --limit " + c.login() + " resubmits what is missing";
         if (st.queue().error().isPresent()) {
             return Outcome.unknown(st.queue().error().get(), "check SLURM on " + c.login());

@@ -25,24 +25,30 @@ public final class SlurmPlanning {
             List<SlurmJob> jobs = byGroup.getOrDefault(g.name(), List.of());
             String digest = digests.get(g.name());
             List<SlurmJob> current = jobs.stream().filter(j -> j.digest().equals(digest)).toList();
-            List<SlurmJob> old = jobs.stream().filter(j -> !j.digest().equals(digest)).toList();
+            List<SlurmJob> oldRunning = jobs.stream().filter(j -> !j.digest().equals(digest) && j.running()).toList();
+            List<SlurmJob> oldPending = jobs.stream().filter(j -> !j.digest().equals(digest) && !j.running()).toList();
             List<SlurmJob> ending = current.stream().filter(SlurmJob::running)
                     .filter(j -> j.timeLeft().map(t -> t.compareTo(g.replaceWithin()) < 0).orElse(false)).toList();
+            // Capacity to come: current jobs running or pending that are not about to end.
             int lasting = current.size() - ending.size();
+            // Capacity now: of those, the ones running.
+            int runningLasting = (int) current.stream().filter(SlurmJob::running).count() - ending.size();
             int wanted = g.jobs();
             int missing = Math.max(0, wanted - lasting);
             // Replacements first, for what ends soon and what runs an old script, then what is simply missing.
             int forEnding = Math.min(missing, ending.size());
             if (forEnding > 0) {
-                out.add(new SlurmChange(g.name(), SlurmChange.Kind.SUBMIT, forEnding, ids(ending.subList(0, forEnding)),
-                        SlurmChange.Reason.NEAR_WALL_TIME, "submit " + forEnding + " to replace " + String.join(", ", ids(ending.subList(0, forEnding)))
-                        + " (ends in " + Durations.format(ending.get(0).timeLeft().orElseThrow()) + ", within replace_within "
-                        + Durations.format(g.replaceWithin()) + ")"));
+                List<SlurmJob> replaced = ending.subList(0, forEnding);
+                out.add(new SlurmChange(g.name(), SlurmChange.Kind.SUBMIT, forEnding, ids(replaced), SlurmChange.Reason.NEAR_WALL_TIME,
+                        "submit " + forEnding + " to replace " + String.join(", ", ids(replaced)) + " (ends in "
+                                + Durations.format(replaced.get(0).timeLeft().orElseThrow()) + ", within replace_within "
+                                + Durations.format(g.replaceWithin()) + ")"));
             }
-            int forOld = Math.min(missing - forEnding, old.size());
+            int forOld = Math.min(missing - forEnding, oldRunning.size());
             if (forOld > 0) {
-                out.add(new SlurmChange(g.name(), SlurmChange.Kind.SUBMIT, forOld, ids(old.subList(0, forOld)), SlurmChange.Reason.SCRIPT_CHANGED,
-                        "submit " + forOld + " with the new script to replace " + String.join(", ", ids(old.subList(0, forOld)))
+                List<SlurmJob> replaced = oldRunning.subList(0, forOld);
+                out.add(new SlurmChange(g.name(), SlurmChange.Kind.SUBMIT, forOld, ids(replaced), SlurmChange.Reason.SCRIPT_CHANGED,
+                        "submit " + forOld + " with the new script to replace " + String.join(", ", ids(replaced))
                                 + " (cancelled once the new ones run)"));
             }
             int plain = missing - forEnding - forOld;
@@ -50,11 +56,16 @@ public final class SlurmPlanning {
                 out.add(new SlurmChange(g.name(), SlurmChange.Kind.SUBMIT, plain, List.of(), SlurmChange.Reason.MISSING,
                         "submit " + plain + " (" + lasting + " of " + wanted + " running or pending)"));
             }
-            List<SlurmJob> oldNotReplaced = old.subList(forOld, old.size());
-            if (!oldNotReplaced.isEmpty()) {
-                out.add(new SlurmChange(g.name(), SlurmChange.Kind.CANCEL, oldNotReplaced.size(), ids(oldNotReplaced),
-                        SlurmChange.Reason.SCRIPT_CHANGED, "cancel " + String.join(", ", ids(oldNotReplaced))
-                        + " (an old script, and enough jobs run the new one)"));
+            // A job waiting on an old script gives nothing yet: it goes now. A running one goes only once
+            // enough jobs run the new script, so running capacity never drops on purpose.
+            if (!oldPending.isEmpty()) {
+                out.add(new SlurmChange(g.name(), SlurmChange.Kind.CANCEL, oldPending.size(), ids(oldPending), SlurmChange.Reason.SCRIPT_CHANGED,
+                        "cancel " + String.join(", ", ids(oldPending)) + " (pending with an old script)"));
+            }
+            if (!oldRunning.isEmpty() && runningLasting >= wanted) {
+                out.add(new SlurmChange(g.name(), SlurmChange.Kind.CANCEL, oldRunning.size(), ids(oldRunning), SlurmChange.Reason.SCRIPT_CHANGED,
+                        "cancel " + String.join(", ", ids(oldRunning)) + " (an old script; " + runningLasting + " of " + wanted
+                                + " run the new one)"));
             }
             if (lasting > wanted) {
                 // The surplus: pending ones first, then the newest running ones.

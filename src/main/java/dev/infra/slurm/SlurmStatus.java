@@ -19,10 +19,14 @@ public record SlurmStatus(long now, SlurmQueue queue, Map<String, Long> logMtime
     /** A job that is no longer queued: its state and exit code (empty when SLURM forgot it) and its log's last lines. */
     public record Ended(String id, String group, Optional<String> state, Optional<String> exitCode, Optional<String> reason,
                         List<String> tail) {
+        /** SLURM's words for a job that went wrong; CANCELLED is not one (infra and operators cancel on purpose). */
+        static final List<String> FAILURES = List.of("FAILED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL", "DEADLINE");
+
         public boolean failed() {
-            boolean cleanState = state.map(s -> s.equals("COMPLETED")).orElse(true);
-            boolean cleanExit = exitCode.map(c -> c.equals("0:0")).orElse(true);
-            return !cleanState || !cleanExit;
+            if (state.isPresent()) {
+                return FAILURES.contains(state.get());
+            }
+            return exitCode.map(c -> !c.startsWith("0:")).orElse(false);
         }
     }
 
@@ -49,9 +53,9 @@ public record SlurmStatus(long now, SlurmQueue queue, Map<String, Long> logMtime
                 if (f.length == 3 && f[1].matches("\\d+")) {
                     mtimes.put(f[0], Long.parseLong(f[1]));
                     // infra-GROUP-ID.out
-                    String name = f[2].replaceFirst("\\.out$", "");
-                    groups.put(f[0], name.startsWith(SlurmJob.PREFIX) && name.endsWith("-" + f[0])
-                            ? name.substring(SlurmJob.PREFIX.length(), name.length() - f[0].length() - 1) : "");
+                    String suffix = "-" + f[0] + ".out";
+                    groups.put(f[0], f[2].startsWith(SlurmJob.PREFIX) && f[2].endsWith(suffix)
+                            ? f[2].substring(SlurmJob.PREFIX.length(), f[2].length() - suffix.length()) : "");
                 }
                 section = "";
             } else if (line.startsWith("@@ENDED ")) {
@@ -71,7 +75,8 @@ public record SlurmStatus(long now, SlurmQueue queue, Map<String, Long> logMtime
             }
         }
         Map<String, Ended> ended = new LinkedHashMap<>();
-        fields.forEach((id, f) -> ended.put(id, new Ended(id, groups.getOrDefault(id, ""), Optional.ofNullable(f.get("JobState")),
+        fields.forEach((id, f) -> ended.put(id, new Ended(id, groups.getOrDefault(id, ""),
+                Optional.ofNullable(f.get("JobState")).map(st -> st.split(" ")[0]),
                 Optional.ofNullable(f.get("ExitCode")), Optional.ofNullable(f.get("Reason")).filter(r -> !r.equals("None")),
                 List.copyOf(tails.getOrDefault(id, List.of())))));
         return new SlurmStatus(now, q.orElse(new SlurmQueue(List.of(), Optional.of("squeue gave no answer"))), mtimes, ended);

@@ -117,16 +117,13 @@ public final class FleetChecks {
     /** The login host's jobs and logs, read once for all its worker groups' checks. */
     private SlurmStatus slurmStatus(Host h, SlurmCluster c) {
         return slurm.computeIfAbsent(h.name(), k -> CompletableFuture.supplyAsync(() -> {
-            ExecResult r = fleet.remote(h).run(SlurmCommands.status(c, SLURM_RECENT_HOURS), timeout);
+            ExecResult r = fleet.remote(h).run(SlurmCommands.status(c, SlurmCluster.RECENT_HOURS), timeout);
             if (!r.ok()) {
                 throw new IllegalStateException("reading the SLURM jobs failed: " + r.reason());
             }
             return SlurmStatus.parse(r.stdout());
         }, Background.THREAD_PER_TASK)).join();
     }
-
-    /** How far back verify looks for jobs that failed. */
-    static final int SLURM_RECENT_HOURS = 6;
 
     private Check check(String id, Host h, Callable<Outcome> body) {
         return new Check(id, h.name(), timeout, Status.UNKNOWN, body);

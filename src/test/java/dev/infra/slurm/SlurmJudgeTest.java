@@ -53,4 +53,14 @@ class SlurmJudgeTest {
         assertThat(o.status()).isEqualTo(Status.CRIT);
         assertThat(o.message()).isEqualTo("no worker of adc runs: 0 of 2 running, 1 pending (Priority)");
     }
+
+    @Test
+    void aJobCancelledOnPurposeOrEndedCleanlyIsNoFailure() {
+        Outcome o = judge(TWO, "@@LOG 101 " + (NOW - 4) + " infra-adc-101.out\n@@LOG 102 " + (NOW - 9) + " infra-adc-102.out\n"
+                + "@@LOG 97 " + (NOW - 60) + " infra-adc-97.out\n@@ENDED 97\nJobState=CANCELLED by 0\nExitCode=0:15\n@@TAIL 97\nbye\n"
+                + "@@LOG 96 " + (NOW - 60) + " infra-adc-96.out\n@@ENDED 96\nJobState=TIMEOUT\nExitCode=0:0\n@@TAIL 96\nstill working\n");
+        assertThat(o.status()).isEqualTo(Status.WARN);
+        assertThat(o.message()).as("a TIMEOUT is a failure: SLURM killed it at its wall time").isEqualTo(
+                "job 96 failed (TIMEOUT, exit 0:0); its log ends: still working");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.infra.slurm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.infra.inventory.SlurmCluster;
 import dev.infra.units.ByteSize;
@@ -78,6 +79,12 @@ class SlurmPlanningTest {
             assertThat(s.reason()).isEqualTo(SlurmChange.Reason.SCRIPT_CHANGED);
             assertThat(s.jobs()).containsExactly("101");
         });
+        assertThat(plan(1, "101|infra-adc|RUNNING|11:00:00|infra:d0|None\n102|infra-adc|PENDING|12:00:00|infra:d1|Resources\n"))
+                .as("its replacement only waits: the old job keeps working").isEmpty();
+        assertThat(plan(1, "101|infra-adc|PENDING|12:00:00|infra:d0|Priority\n")).extracting(SlurmChange::kind, SlurmChange::jobs)
+                .as("a job still waiting on an old script goes now, a new one is submitted")
+                .containsExactlyInAnyOrder(tuple(SlurmChange.Kind.SUBMIT, List.of()),
+                        tuple(SlurmChange.Kind.CANCEL, List.of("101")));
         List<SlurmChange> then = plan(1, "101|infra-adc|RUNNING|11:00:00|infra:d0|None\n102|infra-adc|RUNNING|12:00:00|infra:d1|None\n");
         assertThat(then).singleElement().satisfies(s -> {
             assertThat(s.kind()).isEqualTo(SlurmChange.Kind.CANCEL);

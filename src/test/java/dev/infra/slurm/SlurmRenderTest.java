@@ -34,7 +34,8 @@ class SlurmRenderTest {
                 .contains("module load python/3.12 cuda/12.6\n", "source \"$HOME\"/venvs/adc/bin/activate\n",
                         "cd \"$HOME\"/projects/ami-data-companion\n", "set -a; source \"$HOME\"/.infra/slurm/adc.env; set +a\n",
                         "ami worker register\n",
-                        "timeout --signal=SIGTERM 42900s ami worker --pipeline moth_binary --pipeline panama_moths_2024 || rc=$?\n");
+                        "deadline=$((SECONDS + 42900))\n",
+                        "timeout --signal=SIGTERM \"${left}s\" ami worker --pipeline moth_binary --pipeline panama_moths_2024 || rc=$?\n");
         assertThat(Renderer.slurmDigest(script)).get().asString().hasSize(12);
     }
 
