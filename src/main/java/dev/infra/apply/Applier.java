@@ -157,17 +157,12 @@ public final class Applier {
     /** Waits until every server is back and current after {@code h} changed; why not, if it never is. */
     private Optional<String> clusterWholeAgain(Host h) {
         say(h, "waiting for the NATS cluster to be whole again");
-        long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
-        Outcome o;
-        do {
-            o = fleet.clusterReady(Duration.ofSeconds(5));
-            if (o.status() == Status.OK) {
-                say(h, "cluster whole: " + o.message());
-                return Optional.empty();
-            }
-            Health.sleep(1000);
-        } while (System.nanoTime() < deadline);
-        return Optional.of(o.message());
+        Outcome o = fleet.awaitClusterReady(HEALTH_TIMEOUT);
+        if (o.status() != Status.OK) {
+            return Optional.of(o.message());
+        }
+        say(h, "cluster whole: " + o.message());
+        return Optional.empty();
     }
 
     private static boolean joinsCluster(HostPlan hp) {

@@ -38,7 +38,7 @@ final class SlurmApply {
         Set<String> groups = new LinkedHashSet<>();
         changes.stream().filter(c -> c.kind() == SlurmChange.Kind.SUBMIT).forEach(c -> groups.add(c.group()));
         for (String g : groups) {
-            ExecResult test = remote.run(SlurmCommands.submit(cluster, g, true), STEP);
+            ExecResult test = remote.run(SlurmCommands.check(cluster, g), STEP);
             if (!test.ok()) {
                 throw new Applier.StepFailed("the cluster refuses worker group " + g + "'s job (sbatch --test-only): " + answer(test)
                         + ". Nothing was submitted");
@@ -48,19 +48,14 @@ final class SlurmApply {
         List<String> replacements = new ArrayList<>();
         for (SlurmChange c : changes) {
             if (c.kind() == SlurmChange.Kind.SUBMIT) {
-                List<String> ids = new ArrayList<>();
-                for (int i = 0; i < c.count(); i++) {
-                    ExecResult r = remote.run(SlurmCommands.submit(cluster, c.group(), false), STEP);
-                    // --parsable prints ID[;cluster] on a line of its own; warnings go to stderr.
-                    String id = r.stdout().lines().map(String::strip).filter(l -> l.matches("\\d+(;\\S+)?")).reduce((a, b) -> b)
-                            .map(l -> l.split(";")[0]).orElse("");
-                    if (!id.isEmpty()) {
-                        ids.add(id);
-                        submitted.add(id);
-                    }
-                    if (!r.ok() || id.isEmpty()) {
-                        throw new Applier.StepFailed("sbatch refused a job of " + c.group() + ": " + answer(r));
-                    }
+                ExecResult r = remote.run(SlurmCommands.submit(cluster, c.group(), c.count()), STEP);
+                // --parsable prints ID[;cluster] on a line of its own; warnings go to stderr.
+                List<String> ids = r.stdout().lines().map(String::strip).filter(l -> l.matches("\\d+(;\\S+)?"))
+                        .map(l -> l.split(";")[0]).toList();
+                submitted.addAll(ids);
+                if (!r.ok() || ids.size() < c.count()) {
+                    throw new Applier.StepFailed("sbatch refused a job of " + c.group() + " (" + ids.size() + " of " + c.count()
+                            + " submitted): " + answer(r));
                 }
                 say.accept("submitted " + String.join(", ", ids) + " (" + c.group() + ")" + (c.jobs().isEmpty() ? "" : ", replacing "
                         + String.join(", ", c.jobs())));
@@ -117,25 +112,19 @@ final class SlurmApply {
         return false;
     }
 
-    /** Cancels those of {@code ids} still queued (one may have reached its end meanwhile: scancel would fail on it). */
+    /** Cancels {@code ids}; one that reached its end meanwhile is no failure (scancel still cancels the others). */
     private void cancel(List<String> ids) {
-        List<String> queued = queued(ids);
-        if (queued.isEmpty()) {
-            return;
-        }
-        ExecResult r = remote.run(SlurmCommands.cancel(queued), STEP);
-        if (!r.ok() && !queued(queued).isEmpty()) {
-            throw new Applier.StepFailed("scancel " + String.join(" ", queued) + " failed: " + answer(r));
+        ExecResult r = remote.run(SlurmCommands.cancel(ids), STEP);
+        if (!r.ok() && !onlyEndedJobs(r.stdout() + "\n" + r.stderr())) {
+            throw new Applier.StepFailed("scancel " + String.join(" ", ids) + " failed: " + answer(r));
         }
     }
 
-    private List<String> queued(List<String> ids) {
-        ExecResult r = remote.run(SlurmCommands.queue(), STEP);
-        if (!r.ok()) {
-            return ids;
-        }
-        List<SlurmJob> jobs = SlurmQueue.of(r.stdout(), 0).jobs();
-        return ids.stream().filter(id -> jobs.stream().anyMatch(j -> j.id().equals(id))).toList();
+    /** scancel's complaints are all about jobs that are gone already. */
+    static boolean onlyEndedJobs(String scancelOutput) {
+        List<String> complaints = scancelOutput.lines().filter(l -> !l.isBlank()).toList();
+        return !complaints.isEmpty() && complaints.stream().allMatch(l -> l.contains("Invalid job id specified")
+                || l.contains("already completing or completed"));
     }
 
     /** The cluster's own words: sbatch's error lines, as it printed them. */

@@ -99,8 +99,8 @@ final class StoreMover {
 
     /**
      * Serves the staged copy with a throwaway server on the host's loopback and snapshots every
-     * stream from it, consumers included (JetStream's own backup format). Memory streams have no
-     * snapshot: the cluster gets them empty, and says so.
+     * stream from it, consumers included (JetStream's own backup format). A memory-storage stream is
+     * not on disk, so not in the copy: it is named, since the cluster will not have it.
      */
     private void readCopy() {
         ExecResult served = remote.run(HostCommands.serveStoreCopy(image, staging), STEP);
@@ -126,6 +126,10 @@ final class StoreMover {
             }
             if (backups == null) {
                 throw new Applier.StepFailed("the staged store's streams could not be read: " + (last == null ? "no answer" : last.getMessage()));
+            }
+            List<String> notOnDisk = StoreMove.lost(move.atStake(), before);
+            if (!notOnDisk.isEmpty()) {
+                say.accept("not carried into the cluster (memory storage, or deleted since the plan): " + String.join("; ", notOnDisk));
             }
         } finally {
             remote.run(HostCommands.dropStoreCopy(staging), Duration.ofMinutes(1));
@@ -177,12 +181,7 @@ final class StoreMover {
     }
 
     private void restoreIntoCluster() {
-        long deadline = System.nanoTime() + Applier.HEALTH_TIMEOUT.toNanos();
-        Outcome whole = fleet.clusterReady(Duration.ofSeconds(5));
-        while (whole.status() != Status.OK && System.nanoTime() < deadline) {
-            Health.sleep(1000);
-            whole = fleet.clusterReady(Duration.ofSeconds(5));
-        }
+        Outcome whole = fleet.awaitClusterReady(Applier.HEALTH_TIMEOUT);
         if (whole.status() != Status.OK) {
             throw new Applier.StepFailed("the NATS cluster did not form (" + whole.message() + "); the streams were not restored"
                     + " (their store is in " + staging + ")");
@@ -196,7 +195,7 @@ final class StoreMover {
                     admin.management().deleteStream(b.stream());
                     say.accept("replaced " + b.stream() + ", left in the cluster by an earlier attempt");
                 }
-                StreamBackup.restore(admin.connection(), b, b.storage().equals("memory") ? 0 : move.joinReplicas(), Duration.ofSeconds(30));
+                StreamBackup.restore(admin.connection(), b, move.joinReplicas(), Duration.ofSeconds(30));
             }
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             throw new Applier.StepFailed("restoring the streams into the cluster failed: " + Messages.of(e));

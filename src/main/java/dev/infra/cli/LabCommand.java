@@ -16,30 +16,17 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {"A local replica of the fleet: one container per host, real sshd and Docker engines,",
                 "reached only through the bastion published on 127.0.0.1. Uses inventory/lab.yml unless -i says otherwise."},
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
-final class LabCommand implements Runnable {
-    @ParentCommand
-    InfraCommand parent;
-
-    @Spec
-    CommandSpec spec;
-
+final class LabCommand extends CommandGroup {
     @Option(names = "--id", defaultValue = "lab", paramLabel = "ID",
             description = "Which lab (names every container and network; default: ${DEFAULT-VALUE}).")
     String id;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     Inventory inventory() {
         GlobalOptions g = parent.global;

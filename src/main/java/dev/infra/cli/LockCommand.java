@@ -5,24 +5,11 @@ import dev.infra.fleet.Fleet;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "lock", mixinStandardHelpOptions = true, description = "The fleet lock that keeps applies one at a time.",
         subcommands = {LockCommand.Status.class, LockCommand.Release.class})
-final class LockCommand implements Runnable {
-    @ParentCommand
-    InfraCommand parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class LockCommand extends CommandGroup {
     Fleet fleet() {
         return FleetOptions.open(parent.global, 1);
     }

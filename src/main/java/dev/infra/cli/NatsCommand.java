@@ -27,25 +27,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "nats", mixinStandardHelpOptions = true,
         description = {"Operate JetStream through the jump host (an SSH tunnel to the NATS host; no port needs to be public),",
                 "with the inventory's jetstream_policy and the app's naming (job_{id}, job-{id}-consumer)."},
         subcommands = {NatsCommand.Streams.class, NatsCommand.Consumers.class, NatsCommand.DeadLetters.class,
                 NatsCommand.Prune.class, NatsCommand.Watch.class})
-final class NatsCommand implements Runnable {
-    @ParentCommand
-    InfraCommand parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class NatsCommand extends CommandGroup {
     /** What a nats subcommand works with: the fleet (for the SSH connection) and a JetStream session. */
     record Session(Fleet fleet, NatsAdmin admin, Inventory inventory) {}
 

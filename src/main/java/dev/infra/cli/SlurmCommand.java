@@ -16,28 +16,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "slurm", mixinStandardHelpOptions = true,
         description = "The worker jobs infra keeps on SLURM clusters (slurm: in the inventory), through each login host.",
         subcommands = {SlurmCommand.Status.class, SlurmCommand.Logs.class, SlurmCommand.Cancel.class})
-final class SlurmCommand implements Runnable {
+final class SlurmCommand extends CommandGroup {
     private static final Duration STEP = Duration.ofMinutes(1);
-
-    @ParentCommand
-    InfraCommand parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     /** The login hosts to work on: the one named, else every one of the inventory. */
     static List<Host> logins(Fleet f, String name) {

@@ -2,12 +2,12 @@ package dev.infra.cli;
 
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
-import dev.infra.nats.ClusterReport;
 import dev.infra.render.NatsServer;
 import dev.infra.ssh.Forward;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +38,7 @@ final class TunnelCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "HOST", description = "The NATS host to reach (default: the first one that answers).")
     String serverName;
 
-    /** The named NATS server, else the first one whose monitoring answers (in a cluster, any healthy one will do). */
+    /** The named NATS server, else the first one that answers (in a cluster, any healthy one will do). */
     private NatsServer pick(Fleet f, PrintWriter out) {
         List<NatsServer> servers = f.desiredFleet().natsServers();
         if (servers.isEmpty()) {
@@ -52,17 +52,13 @@ final class TunnelCommand implements Callable<Integer> {
         if (servers.size() == 1) {
             return servers.get(0);
         }
-        List<String> answering = f.clusterReports(Duration.ofSeconds(5)).stream().map(ClusterReport::server).toList();
-        for (NatsServer s : servers) {
-            if (answering.contains(s.host())) {
-                if (!s.equals(servers.get(0))) {
-                    out.println(servers.get(0).host() + " does not answer; using " + s.host() + ".");
-                }
-                return s;
-            }
+        Optional<NatsServer> answering = f.answeringNatsServer();
+        if (answering.isEmpty()) {
+            out.println("No NATS server answers its monitoring port; tunnelling to " + servers.get(0).host() + " anyway.");
+        } else if (!answering.get().equals(servers.get(0))) {
+            out.println(servers.get(0).host() + " does not answer; using " + answering.get().host() + ".");
         }
-        out.println("No NATS server answers its monitoring port; tunnelling to " + servers.get(0).host() + " anyway.");
-        return servers.get(0);
+        return answering.orElse(servers.get(0));
     }
 
     @Override

@@ -33,6 +33,7 @@ import dev.infra.ssh.SshPool;
 import dev.infra.units.Hashing;
 import dev.infra.verify.CheckResult.Outcome;
 import dev.infra.verify.ClusterJudge;
+import dev.infra.verify.Status;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,30 +134,48 @@ public final class Fleet implements AutoCloseable {
     }
 
     /**
-     * JetStream through the first NATS server of the desired state that answers: any server of a
-     * cluster serves the whole JetStream API.
-     */
-    /**
      * The JetStream cluster's health as {@link ClusterJudge} sees it: every server's /jsz read in
-     * parallel (a server that does not answer within {@code timeout} counts as down). Used by verify's
-     * cluster check and by apply before and between the servers it changes.
+     * parallel (a server that does not answer within {@code timeout} counts as down). verify's cluster check.
      */
     public Outcome clusterHealth(Duration timeout) {
-        return clusterHealth(clusterReports(timeout));
+        return ClusterJudge.judge(clusterReports(timeout), natsServerNames(), inventory.policy());
     }
 
-    /** {@link ClusterJudge}'s verdict on reports already read. */
-    public Outcome clusterHealth(List<ClusterReport> reports) {
-        return ClusterJudge.judge(reports, desired.natsServers().stream().map(NatsServer::host).toList(), inventory.policy());
-    }
-
-    /** Whether the cluster can afford one server away now ({@link ClusterJudge#readyToRoll}). */
+    /** Whether the cluster can afford one server away now ({@link ClusterJudge#readyToRoll}), from reports already read. */
     public Outcome clusterReady(List<ClusterReport> reports) {
-        return ClusterJudge.readyToRoll(reports, desired.natsServers().stream().map(NatsServer::host).toList(), inventory.policy());
+        return ClusterJudge.readyToRoll(reports, natsServerNames(), inventory.policy());
     }
 
-    public Outcome clusterReady(Duration timeout) {
-        return clusterReady(clusterReports(timeout));
+    /**
+     * Waits up to {@code within} until the cluster can afford one server away (apply, before and
+     * between the servers it changes, and before restoring streams into a cluster just formed); the last verdict.
+     */
+    public Outcome awaitClusterReady(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        Outcome o = clusterReady(clusterReports(Duration.ofSeconds(5)));
+        while (o.status() != Status.OK && System.nanoTime() < deadline) {
+            sleep(Duration.ofSeconds(1));
+            o = clusterReady(clusterReports(Duration.ofSeconds(5)));
+        }
+        return o;
+    }
+
+    /** The first NATS server (in the inventory's order) whose monitoring answers; empty when none does. */
+    public Optional<NatsServer> answeringNatsServer() {
+        List<String> answering = clusterReports(Duration.ofSeconds(5)).stream().map(ClusterReport::server).toList();
+        return desired.natsServers().stream().filter(s -> answering.contains(s.host())).findFirst();
+    }
+
+    private List<String> natsServerNames() {
+        return desired.natsServers().stream().map(NatsServer::host).toList();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What each NATS server that answers within {@code timeout} says of the cluster (none: no server runs yet). */
@@ -172,6 +191,10 @@ public final class Fleet implements AutoCloseable {
         }).stream().flatMap(Optional::stream).toList();
     }
 
+    /**
+     * JetStream through the first NATS server of the desired state that answers: any server of a
+     * cluster serves the whole JetStream API.
+     */
     public NatsAdmin jetStream(Duration timeout) throws IOException {
         List<String> failures = new ArrayList<>();
         for (NatsServer server : desired.natsServers()) {
@@ -240,9 +263,9 @@ public final class Fleet implements AutoCloseable {
             Plan.HostPlan hp = Planner.plan(d, o.state().get(), secrets, h.reachedHow());
             Optional<NatsServer> recreated = Planner.recreatedNatsServer(hp, d);
             boolean joins = recreated.isPresent() && Planner.joinsCluster(d, o.state().get(), recreated.get());
-            int replicas = joins ? Math.min(inventory.policy().replicas(), desired.natsServers().size()) : 0;
             return recreated.flatMap(server -> storeAtStake(h, o.state().get(), joins))
-                    .map(store -> Planner.withStoreMove(hp, recreated.get(), store, replicas)).orElse(hp);
+                    // validate keeps replicas within the cluster's size
+                    .map(store -> Planner.withStoreMove(hp, recreated.get(), store, joins ? inventory.policy().replicas() : 0)).orElse(hp);
         });
         return new Plan(Plan.FORMAT_VERSION, inventory.file().toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 hosts, fingerprints);

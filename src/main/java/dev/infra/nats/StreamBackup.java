@@ -28,9 +28,6 @@ public final class StreamBackup {
             return meta.path("state").path("messages").asLong();
         }
 
-        public String storage() {
-            return meta.path("config").path("storage").asText("file");
-        }
     }
 
     private StreamBackup() {}

@@ -98,9 +98,16 @@ public final class Planner {
      */
     public static boolean joinsCluster(HostState desired, ObservedHost observed, NatsServer server) {
         return desired.projects().stream().filter(p -> p.nats() && p.name().equals(server.project()))
-                .flatMap(p -> p.reloadableConfig().stream())
-                .anyMatch(path -> desired.files().stream().filter(f -> f.path().equals(path))
-                        .anyMatch(f -> observed.file(path).map(now -> NatsConfReload.formsCluster(now, f.content())).orElse(false)));
+                .flatMap(p -> natsConfs(p, desired, observed).stream())
+                .anyMatch(c -> !c.now().isEmpty() && NatsConfReload.formsCluster(c.now(), c.wanted()));
+    }
+
+    /** A NATS project's config file as the host has it ("" when absent) and as the desired state renders it. */
+    private record NatsConf(String now, String wanted) {}
+
+    private static List<NatsConf> natsConfs(ComposeProject p, HostState desired, ObservedHost observed) {
+        return p.reloadableConfig().stream().flatMap(path -> desired.files().stream().filter(f -> f.path().equals(path))
+                .map(f -> new NatsConf(observed.file(path).orElse(""), f.content()))).toList();
     }
 
     /**
@@ -155,10 +162,8 @@ public final class Planner {
         boolean confChanged = p.nats() && !composeChanged
                 && files.stream().anyMatch(f -> p.reloadableConfig().contains(f.path()));
         // nats-server keeps its old settings when SIGHUP brings one it cannot reload: those need a restart.
-        List<String> needRestart = !confChanged ? List.of() : p.reloadableConfig().stream()
-                .flatMap(path -> desired.files().stream().filter(f -> f.path().equals(path))
-                        .flatMap(f -> NatsConfReload.needRestart(observed.file(path).orElse(""), f.content()).stream()))
-                .distinct().toList();
+        List<String> needRestart = !confChanged ? List.of() : natsConfs(p, desired, observed).stream()
+                .flatMap(c -> NatsConfReload.needRestart(c.now(), c.wanted()).stream()).distinct().toList();
         boolean reloadOnly = confChanged && needRestart.isEmpty();
         Map<String, String> required = new LinkedHashMap<>();
         p.requiredEnv().forEach((k, v) -> required.put(k, secrets.reveal(v)));

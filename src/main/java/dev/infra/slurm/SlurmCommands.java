@@ -17,14 +17,22 @@ public final class SlurmCommands {
         return RemoteCommand.of("list the SLURM jobs", "squeue --me --noheader --format " + Shell.quote(QUEUE_FORMAT));
     }
 
+    /** Checks {@code group}'s script against the cluster (sbatch --test-only): nothing is submitted. */
+    public static RemoteCommand check(SlurmCluster c, String group) {
+        return RemoteCommand.of("check a job of " + group, inDir(c) + "sbatch --test-only " + Shell.quote(group + ".sbatch") + "\n");
+    }
+
     /**
-     * Submits one job of {@code group} from the cluster's directory (where its logs/ are); prints the job id.
-     * {@code testOnly}: sbatch --test-only, which checks the script against the cluster and submits nothing.
+     * Submits {@code count} jobs of {@code group} in one round trip, from the cluster's directory (where
+     * its logs/ are); prints each job's id on a line of its own and stops at the first refusal.
      */
-    public static RemoteCommand submit(SlurmCluster c, String group, boolean testOnly) {
-        return RemoteCommand.of((testOnly ? "check" : "submit") + " a job of " + group,
-                "set -eu\nmkdir -p " + Shell.path(c.logDir()) + "\ncd " + Shell.path(c.dir()) + "\n"
-                        + "sbatch " + (testOnly ? "--test-only " : "--parsable ") + Shell.quote(group + ".sbatch") + "\n");
+    public static RemoteCommand submit(SlurmCluster c, String group, int count) {
+        return RemoteCommand.of("submit " + count + " job(s) of " + group, inDir(c)
+                + "i=0\nwhile [ \"$i\" -lt " + count + " ]; do sbatch --parsable " + Shell.quote(group + ".sbatch") + "; i=$((i + 1)); done\n");
+    }
+
+    private static String inDir(SlurmCluster c) {
+        return "set -eu\nmkdir -p " + Shell.path(c.logDir()) + "\ncd " + Shell.path(c.dir()) + "\n";
     }
 
     /**

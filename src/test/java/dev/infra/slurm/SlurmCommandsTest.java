@@ -30,11 +30,19 @@ class SlurmCommandsTest {
 
     @Test
     void aJobIsSubmittedFromTheClustersDirectoryWithItsLogDirectoryMade() throws Exception {
-        LocalSh.Result r = run(SlurmCommands.submit(SlurmPlanningTest.cluster(2), "adc", false));
+        LocalSh.Result r = run(SlurmCommands.submit(SlurmPlanningTest.cluster(2), "adc", 1));
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output().strip()).isEqualTo("4242");
         assertThat(home.resolve(".infra/slurm/logs")).isDirectory();
         assertThat(Files.readString(home.resolve("calls.log"))).isEqualTo("sbatch in " + home + "/.infra/slurm: [--parsable] [adc.sbatch]\n");
+    }
+
+    @Test
+    void severalJobsAreSubmittedInOneRoundTripEachIdOnItsOwnLine() throws Exception {
+        LocalSh.Result r = run(SlurmCommands.submit(SlurmPlanningTest.cluster(2), "adc", 3));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output().lines().toList()).containsExactly("4242", "4242", "4242");
+        assertThat(Files.readString(home.resolve("calls.log")).lines()).hasSize(3);
     }
 
     @Test

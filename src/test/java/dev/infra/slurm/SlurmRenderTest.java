@@ -8,6 +8,7 @@ import dev.infra.render.HostState;
 import dev.infra.render.Renderer;
 import dev.infra.testing.Cli;
 import dev.infra.testing.Inventories;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,8 +49,17 @@ class SlurmRenderTest {
     }
 
     @Test
-    void theDigestFollowsTheScript() {
+    void theDigestFollowsTheScriptAndItsEnvFile() throws Exception {
         String a = file(login(), "/adc.sbatch");
         assertThat(Renderer.slurmDigest(a)).isEqualTo(Renderer.slurmDigest(file(login(), "/adc.sbatch")));
+        // A job sources its env file once, when it starts: a changed value is a new version of the job.
+        Path changed = Files.createTempDirectory("slurm-digest").resolve("slurm.yml");
+        Files.writeString(changed, Files.readString(Cli.repo().resolve("src/test/resources/inventories/slurm.yml"))
+                .replace("AMI_ANTENNA_API_BATCH_SIZE: \"4\"", "AMI_ANTENNA_API_BATCH_SIZE: \"8\""));
+        String b = file(Inventories.renderer().renderFleet(Inventories.load(changed, Map.of("ANTENNA_TOKEN", "antenna-token-t0k3n")))
+                .host("hpc-login"), "/adc.sbatch");
+        assertThat(b).as("the script itself is the same but for its digest").isEqualTo(a.replace(Renderer.slurmDigest(a).orElseThrow(),
+                Renderer.slurmDigest(b).orElseThrow()));
+        assertThat(Renderer.slurmDigest(b)).isNotEqualTo(Renderer.slurmDigest(a));
     }
 }
