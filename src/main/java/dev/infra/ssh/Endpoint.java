@@ -15,6 +15,11 @@ import java.util.Optional;
 public record Endpoint(String name, String hostname, int port, String user, List<Path> identities,
                        Optional<Endpoint> jump, Path knownHosts, Duration connectTimeout) {
 
+    /** The sshd this endpoint reaches, whoever logs in: address, port and the route there. */
+    public String sshdKey() {
+        return hostname + ":" + port + jump.map(j -> " via " + j.key()).orElse("");
+    }
+
     /** Connections are shared by what they connect to, not by which inventory name asked. */
     public String key() {
         return user + "@" + hostname + ":" + port + jump.map(j -> " via " + j.key()).orElse("");

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
@@ -38,6 +41,9 @@ public final class SshPool implements AutoCloseable {
     /** Per connection target: the connection, or why it could not be made (remembered for the run). */
     private final Map<String, CompletableFuture<Remote>> open = new ConcurrentHashMap<>();
     private final Map<Path, StrictKnownHosts> verifiers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+    /** Handshakes under way per sshd (address, port, route): at most OpenSSH's MaxStartups default at once. */
+    private final Map<String, Semaphore> handshakes = new ConcurrentHashMap<>();
 
     /**
      * The connection to {@code endpoint}, opened once. Hosts connect in parallel (one slow host
@@ -51,6 +57,9 @@ public final class SshPool implements AutoCloseable {
                 try {
                     Remote remote = new Remote(endpoint, openClient(endpoint));
                     mine.complete(remote);
+                    if (closed) {
+                        close(remote.client());  // opened early and finished after the run ended
+                    }
                     return remote;
                 } catch (RuntimeException ex) {
                     mine.completeExceptionally(ex);
@@ -70,18 +79,30 @@ public final class SshPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts connecting to these endpoints in the background (each once), so that the connection is
+     * ready or under way when the first host needs it. A failure is remembered like any other and
+     * reported to the host that needs the endpoint, not here.
+     */
+    public void openEarly(Collection<Endpoint> endpoints) {
+        Map<String, Endpoint> distinct = new LinkedHashMap<>();
+        endpoints.forEach(e -> distinct.putIfAbsent(e.key(), e));
+        for (Endpoint e : distinct.values()) {
+            Background.THREAD_PER_TASK.execute(() -> {
+                try {
+                    connect(e);
+                } catch (RuntimeException ignored) {
+                    // remembered in `open`: the host that needs it reports it
+                }
+            });
+        }
+    }
+
     private SSHClient openClient(Endpoint e) {
         Remote jump = e.jump().map(this::connect).orElse(null);
-        SSHClient client = new SSHClient(new DefaultConfig());
         StrictKnownHosts verifier = verifier(e.knownHosts());
-        client.addHostKeyVerifier(verifier);
-        client.setConnectTimeout((int) e.connectTimeout().toMillis());
-        client.setTimeout((int) Math.max(e.connectTimeout().toMillis(), 30_000));
-        client.getConnection().getKeepAlive().setKeepAliveInterval(KEEPALIVE_SECONDS);
-        // A host that accepts TCP but never speaks SSH (frozen, overloaded) must fail alone and fast:
-        // the whole handshake and login get twice the connect timeout, then the connection is dropped.
-        long bound = Math.max(2 * e.connectTimeout().toMillis(), 4000);
-        // Keys are loaded first, outside that bound: a passphrase prompt waits for the person, not the clock.
+        SSHClient client = newClient(e, verifier);
+        // Keys are loaded first, outside any bound: a passphrase prompt waits for the person, not the clock.
         List<AuthMethod> methods;
         try {
             methods = authMethods(client, e);
@@ -89,6 +110,45 @@ public final class SshPool implements AutoCloseable {
             close(client);
             throw new SshException(e.name(), "cannot load the private key: " + message(ex), ex);
         }
+        // An sshd drops connections beyond its MaxStartups (OpenSSH: 10 unauthenticated at once); a
+        // dropped one is tried again after a pause, for as long as the host's own bound allows.
+        long retryUntil = System.nanoTime() + handshakeBound(e) * 1_000_000L;
+        Semaphore gate = handshakes.computeIfAbsent(e.sshdKey(), k -> new Semaphore(Throttling.MAX_STARTUPS, true));
+        for (int attempt = 1; ; attempt++) {
+            gate.acquireUninterruptibly();
+            try {
+                handshake(client, e, jump, verifier, methods);
+                return client;
+            } catch (SshException ex) {
+                long pause = Throttling.pauseMillis(attempt, ThreadLocalRandom.current().nextDouble());
+                if (!Throttling.dropped(ex) || System.nanoTime() + pause * 1_000_000L > retryUntil) {
+                    throw ex;
+                }
+                sleepQuietly(pause);
+            } finally {
+                gate.release();
+            }
+            client = newClient(e, verifier);
+        }
+    }
+
+    private SSHClient newClient(Endpoint e, StrictKnownHosts verifier) {
+        SSHClient client = new SSHClient(SshAlgorithms.forClient());
+        client.addHostKeyVerifier(verifier);
+        client.setConnectTimeout((int) e.connectTimeout().toMillis());
+        client.setTimeout((int) Math.max(e.connectTimeout().toMillis(), 30_000));
+        client.getConnection().getKeepAlive().setKeepAliveInterval(KEEPALIVE_SECONDS);
+        return client;
+    }
+
+    /** A host that accepts TCP but never speaks SSH (frozen, overloaded) fails alone and fast: twice the connect timeout. */
+    private static long handshakeBound(Endpoint e) {
+        return Math.max(2 * e.connectTimeout().toMillis(), 4000);
+    }
+
+    /** Connects and logs in within {@link #handshakeBound}; the client is closed on failure. */
+    private void handshake(SSHClient client, Endpoint e, Remote jump, StrictKnownHosts verifier, List<AuthMethod> methods) {
+        long bound = handshakeBound(e);
         CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
             try {
                 establish(client, e, jump, verifier, methods);
@@ -115,7 +175,14 @@ public final class SshPool implements AutoCloseable {
             close(client);
             throw new SshException(e.name(), "interrupted", ex);
         }
-        return client;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void establish(SSHClient client, Endpoint e, Remote jump, StrictKnownHosts verifier, List<AuthMethod> methods)
@@ -265,6 +332,7 @@ public final class SshPool implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         // Hosts behind a jump host first, then the jump hosts.
         open.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).map(CompletableFuture::join)
                 .sorted((a, b) -> Integer.compare(depth(b.endpoint()), depth(a.endpoint())))

@@ -32,6 +32,27 @@ class ProbeCommandsTest {
     }
 
     @Test
+    void theComposePluginIsFoundWhereTheDockerCliLooksWithoutRunningIt() throws Exception {
+        Path plugin = home.resolve(".docker/cli-plugins/docker-compose");
+        Files.createDirectories(plugin.getParent());
+        // A plugin that would say so if it were run: the probe must only look at it.
+        Path ran = home.resolve("ran");
+        Files.writeString(plugin, "#!/bin/sh\ntouch " + ran + "\n");
+        assertThat(run(ProbeCommands.COMPOSE_FLAVOUR).output().strip()).isEqualTo("v1");  // not executable: not a plugin
+        assertThat(plugin.toFile().setExecutable(true)).isTrue();
+        assertThat(run(ProbeCommands.COMPOSE_FLAVOUR).output().strip()).isEqualTo("v2");
+        Path elsewhere = home.resolve("docker-config");
+        Files.createDirectories(elsewhere.resolve("cli-plugins"));
+        Files.move(plugin, elsewhere.resolve("cli-plugins/docker-compose"));
+        assertThat(run(ProbeCommands.COMPOSE_FLAVOUR).output().strip()).isEqualTo("v1");
+        assertThat(run("DOCKER_CONFIG=" + elsewhere + "; export DOCKER_CONFIG; " + ProbeCommands.COMPOSE_FLAVOUR).output().strip())
+                .isEqualTo("v2");
+        assertThat(ran).doesNotExist();
+        // As the config-hash probe uses it: inside a command substitution.
+        assertThat(run("echo \"[$(" + ProbeCommands.COMPOSE_FLAVOUR + ")]\"").output().strip()).isEqualTo("[v1]");
+    }
+
+    @Test
     void prerequisitesAreKeyValueLinesTheJudgementReads() {
         LocalSh.Result r = run(ProbeCommands.prerequisites("~/ami platform's dir").script());
         assertThat(r.exitCode()).isZero();
