@@ -24,7 +24,6 @@ import dev.infra.render.Renderer;
 import dev.infra.secrets.SecretResolver;
 import dev.infra.secrets.SecretValues;
 import dev.infra.ssh.Background;
-import dev.infra.ssh.Endpoint;
 import dev.infra.ssh.EndpointResolver;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
@@ -69,9 +68,6 @@ public final class Fleet implements AutoCloseable {
 
     public Fleet(Inventory inventory, Renderer renderer, SecretResolver resolver, int parallel) {
         this.inventory = inventory;
-        this.endpoints = new EndpointResolver(inventory);
-        // Every host behind a jump host waits for its connection: it opens while the fleet renders.
-        pool.openEarly(inventory.hosts().values().stream().flatMap(h -> jumpOf(h).stream()).toList());
         this.desired = renderer.renderFleet(inventory);
         List<String> texts = new ArrayList<>();
         for (HostState s : desired.hosts().values()) {
@@ -79,15 +75,8 @@ public final class Fleet implements AutoCloseable {
             s.env().stream().map(ManagedEnv::entries).forEach(e -> texts.addAll(e.values()));
         }
         this.secrets = SecretValues.resolveAll(texts, resolver);
+        this.endpoints = new EndpointResolver(inventory);
         this.parallel = Math.max(1, parallel);
-    }
-
-    private Optional<Endpoint> jumpOf(Host h) {
-        try {
-            return endpoints.resolve(h).jump();
-        } catch (RuntimeException e) {
-            return Optional.empty();  // reported when the host itself is reached
-        }
     }
 
     public Inventory inventory() { return inventory; }

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +39,6 @@ public final class SshPool implements AutoCloseable {
     /** Per connection target: the connection, or why it could not be made (remembered for the run). */
     private final Map<String, CompletableFuture<Remote>> open = new ConcurrentHashMap<>();
     private final Map<Path, StrictKnownHosts> verifiers = new ConcurrentHashMap<>();
-    private volatile boolean closed;
     /** Handshakes under way per sshd (address, port, route): at most OpenSSH's MaxStartups default at once. */
     private final Map<String, Semaphore> handshakes = new ConcurrentHashMap<>();
 
@@ -57,9 +54,6 @@ public final class SshPool implements AutoCloseable {
                 try {
                     Remote remote = new Remote(endpoint, openClient(endpoint));
                     mine.complete(remote);
-                    if (closed) {
-                        close(remote.client());  // opened early and finished after the run ended
-                    }
                     return remote;
                 } catch (RuntimeException ex) {
                     mine.completeExceptionally(ex);
@@ -76,25 +70,6 @@ public final class SshPool implements AutoCloseable {
                 return remote;
             }
             open.remove(endpoint.key(), existing);  // dropped since: connect again
-        }
-    }
-
-    /**
-     * Starts connecting to these endpoints in the background (each once), so that the connection is
-     * ready or under way when the first host needs it. A failure is remembered like any other and
-     * reported to the host that needs the endpoint, not here.
-     */
-    public void openEarly(Collection<Endpoint> endpoints) {
-        Map<String, Endpoint> distinct = new LinkedHashMap<>();
-        endpoints.forEach(e -> distinct.putIfAbsent(e.key(), e));
-        for (Endpoint e : distinct.values()) {
-            Background.THREAD_PER_TASK.execute(() -> {
-                try {
-                    connect(e);
-                } catch (RuntimeException ignored) {
-                    // remembered in `open`: the host that needs it reports it
-                }
-            });
         }
     }
 
@@ -332,7 +307,6 @@ public final class SshPool implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
         // Hosts behind a jump host first, then the jump hosts.
         open.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).map(CompletableFuture::join)
                 .sorted((a, b) -> Integer.compare(depth(b.endpoint()), depth(a.endpoint())))
