@@ -2,17 +2,17 @@ package dev.infra.apply;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.infra.fleet.Fleet;
 import dev.infra.fleet.Fleet.Observation;
+import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.nats.ClusterReport;
 import dev.infra.nats.NatsProbe;
 import dev.infra.observe.ObservedHost;
 import dev.infra.plan.Action;
-import dev.infra.plan.Plan;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.HostPlan;
 import dev.infra.plan.Plan.ServiceChange;
+import dev.infra.plan.Plan;
 import dev.infra.render.ComposeProject;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.Duties;
@@ -24,6 +24,7 @@ import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.SshException;
+import dev.infra.units.Durations;
 import dev.infra.verify.CheckResult.Outcome;
 import dev.infra.verify.Status;
 import java.io.PrintWriter;
@@ -372,7 +373,7 @@ public final class Applier {
             if (last.isEmpty() && System.nanoTime() - upSince >= Health.SETTLE.toNanos()) {
                 break;
             }
-            Health.sleep(1000);
+            Durations.pause(Duration.ofSeconds(1));
         }
         if (last.isPresent()) {
             return last;

@@ -11,6 +11,7 @@ import dev.infra.render.HostState;
 import dev.infra.render.NatsServer;
 import dev.infra.ssh.Forward;
 import dev.infra.ssh.Remote;
+import dev.infra.units.Durations;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class Health {
                 } catch (IOException | RuntimeException e) {
                     last = Messages.of(e);
                 }
-                sleep(500);
+                Durations.pause(Duration.ofMillis(500));
             }
         }
         return Optional.of("NATS on " + natsHost.endpoint().name() + " is not healthy after " + within.toSeconds() + " s: " + last);
@@ -80,13 +81,5 @@ public final class Health {
             }
         }
         return Optional.empty();
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.infra.slurm.SlurmCommands;
 import dev.infra.slurm.SlurmJob;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
+import dev.infra.units.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -107,7 +108,7 @@ final class SlurmApply {
                     return true;
                 }
             }
-            Health.sleep(1000);
+            Durations.pause(Duration.ofSeconds(1));
         } while (System.nanoTime() < deadline);
         return false;
     }

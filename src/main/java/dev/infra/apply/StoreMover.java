@@ -15,6 +15,7 @@ import dev.infra.render.NatsServer;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
 import dev.infra.ssh.RemoteCommand;
+import dev.infra.units.Durations;
 import dev.infra.verify.CheckResult.Outcome;
 import dev.infra.verify.Status;
 import io.nats.client.JetStreamApiException;
@@ -121,7 +122,7 @@ final class StoreMover {
                     backups = all;
                 } catch (IOException e) {
                     last = e;
-                    Health.sleep(500);
+                    Durations.pause(Duration.ofMillis(500));
                 }
             }
             if (backups == null) {
@@ -155,7 +156,7 @@ final class StoreMover {
         List<String> lost = StoreMove.lost(before, after);
         // A restored stream answers before its consumers have their replicas and leader: give them a moment.
         for (int i = 0; i < 40 && !lost.isEmpty() && move.joinsCluster(); i++) {
-            Health.sleep(500);
+            Durations.pause(Duration.ofMillis(500));
             after = snapshot();
             lost = StoreMove.lost(before, after);
         }
@@ -217,7 +218,7 @@ final class StoreMover {
                 return JetStreamSnapshot.of(admin.streams());
             } catch (IOException e) {
                 last = e;
-                Health.sleep(500);
+                Durations.pause(Duration.ofMillis(500));
             }
         }
         throw new Applier.StepFailed("cannot read JetStream on " + host.name() + ": " + last.getMessage());

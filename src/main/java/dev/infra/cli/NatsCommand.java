@@ -8,6 +8,7 @@ import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
 import dev.infra.nats.PruneList;
 import dev.infra.nats.StaleStreams;
+import dev.infra.units.Durations;
 import dev.infra.view.JetStreamViews;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
@@ -141,7 +142,7 @@ final class NatsCommand extends CommandGroup {
                 }
             });
             d.subscribe(subject);
-            sleep(watchLimit);
+            Durations.pause(watchLimit);
         }
     }
 
@@ -281,18 +282,11 @@ final class NatsCommand extends CommandGroup {
                     if (Instant.now().plus(every).isAfter(until)) {
                         return stalled ? ExitCodes.CHANGES : ExitCodes.OK;
                     }
-                    sleep(every);
+                    Durations.pause(every);
                 }
             });
         }
     }
 
-    static void sleep(Duration d) {
-        try {
-            Thread.sleep(Math.min(d.toMillis(), Long.MAX_VALUE / 2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
 }

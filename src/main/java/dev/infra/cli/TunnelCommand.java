@@ -4,6 +4,7 @@ import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.render.NatsServer;
 import dev.infra.ssh.Forward;
+import dev.infra.units.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +85,7 @@ final class TunnelCommand implements Callable<Integer> {
                 }
                 out.println(runFor == null ? "Ctrl-C closes the tunnel." : "Closing after " + runFor + ".");
                 out.flush();
-                NatsCommand.sleep(openFor);
+                Durations.pause(openFor);
             }
             return ExitCodes.OK;
         }

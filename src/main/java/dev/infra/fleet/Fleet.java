@@ -30,6 +30,7 @@ import dev.infra.ssh.Remote;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.SshException;
 import dev.infra.ssh.SshPool;
+import dev.infra.units.Durations;
 import dev.infra.units.Hashing;
 import dev.infra.verify.CheckResult.Outcome;
 import dev.infra.verify.ClusterJudge;
@@ -154,7 +155,7 @@ public final class Fleet implements AutoCloseable {
         long deadline = System.nanoTime() + within.toNanos();
         Outcome o = clusterReady(clusterReports(Duration.ofSeconds(5)));
         while (o.status() != Status.OK && System.nanoTime() < deadline) {
-            sleep(Duration.ofSeconds(1));
+            Durations.pause(Duration.ofSeconds(1));
             o = clusterReady(clusterReports(Duration.ofSeconds(5)));
         }
         return o;
@@ -168,14 +169,6 @@ public final class Fleet implements AutoCloseable {
 
     private List<String> natsServerNames() {
         return desired.natsServers().stream().map(NatsServer::host).toList();
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** What each NATS server that answers within {@code timeout} says of the cluster (none: no server runs yet). */

@@ -1,11 +1,13 @@
 package dev.infra.ssh;
 
 import dev.infra.diag.Messages;
+import dev.infra.units.Durations;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,19 +92,20 @@ public final class SshPool implements AutoCloseable {
         long retryUntil = System.nanoTime() + handshakeBound(e) * 1_000_000L;
         Semaphore gate = handshakes.computeIfAbsent(e.sshdKey(), k -> new Semaphore(Throttling.MAX_STARTUPS, true));
         for (int attempt = 1; ; attempt++) {
+            long pause;
             gate.acquireUninterruptibly();
             try {
                 handshake(client, e, jump, verifier, methods);
                 return client;
             } catch (SshException ex) {
-                long pause = Throttling.pauseMillis(attempt, ThreadLocalRandom.current().nextDouble());
+                pause = Throttling.pauseMillis(attempt, ThreadLocalRandom.current().nextDouble());
                 if (!Throttling.dropped(ex) || System.nanoTime() + pause * 1_000_000L > retryUntil) {
                     throw ex;
                 }
-                sleepQuietly(pause);
             } finally {
-                gate.release();
+                gate.release();  // a dropped connection waits without holding a place another could use
             }
+            Durations.pause(Duration.ofMillis(pause));
             client = newClient(e, verifier);
         }
     }
@@ -149,14 +152,6 @@ public final class SshPool implements AutoCloseable {
             Thread.currentThread().interrupt();
             close(client);
             throw new SshException(e.name(), "interrupted", ex);
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -21,9 +21,6 @@ public final class Throttling {
 
     /** True when {@code failure} (or a cause) is a connection closed or reset before the SSH handshake finished. */
     public static boolean dropped(Throwable failure) {
-        if (failure instanceof HostKeyRejected) {
-            return false;
-        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (t instanceof EOFException || (t instanceof SocketException && m.contains("reset"))) {
@@ -34,9 +31,6 @@ public final class Throttling {
                     || m.contains("connection reset")
                     || m.contains("broken pipe"))) {
                 return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;

@@ -14,6 +14,15 @@ public final class Durations {
 
     private Durations() {}
 
+    /** Waits {@code d}; an interrupt ends the wait early and stays set for the caller to see. */
+    public static void pause(Duration d) {
+        try {
+            Thread.sleep(Math.min(d.toMillis(), Long.MAX_VALUE / 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static Duration parse(String text) {
         String s = text.trim();
         if (s.isEmpty()) {

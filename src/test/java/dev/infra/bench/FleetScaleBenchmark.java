@@ -2,20 +2,15 @@ package dev.infra.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infra.inventory.Inventory;
-import dev.infra.inventory.InventoryLoader;
+import dev.infra.bench.Runs.Run;
 import dev.infra.lab.LabDocker;
 import dev.infra.lab.LabPlan;
-import dev.infra.render.DesiredFile;
-import dev.infra.render.HostState;
-import dev.infra.render.LocalMirror;
 import dev.infra.ssh.SshAlgorithms;
 import dev.infra.testing.Cli;
-import dev.infra.testing.Inventories;
 import dev.infra.testing.LabExtension;
+import dev.infra.testing.LocalSh;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
@@ -78,12 +70,9 @@ class FleetScaleBenchmark {
     @RegisterExtension
     static LabExtension lab = new LabExtension(inventory(MAX).toString());
 
-    record Run(int exit, String out, long millis, long rssKib) {}
-
     record Row(int n, Map<String, List<Run>> runs) {
         long median(String what) {
-            List<Long> ms = runs.get(what).stream().map(Run::millis).sorted().toList();
-            return ms.get(ms.size() / 2);
+            return Runs.medianMillis(runs.get(what));
         }
 
         long peakRss() {
@@ -101,8 +90,9 @@ class FleetScaleBenchmark {
         assertThat(converge.exitCode()).as(converge.all()).isZero();
 
         Path mux = muxConfig();
-        sh("ssh -F " + mux + " " + bastion + " true");  // the floor's master connection, kept open
-        Path rendered = renderAll();
+        LocalSh.Result master = LocalSh.run("ssh -F " + mux + " " + bastion + " true");  // the floor's master connection, kept open
+        assertThat(master.exitCode()).as(master.output()).isZero();
+        Path rendered = Runs.render(lab, inventory(MAX), WORK.resolve("rendered-1"));
 
         List<Row> rows = new ArrayList<>();
         List<Run> version = new ArrayList<>();
@@ -202,7 +192,7 @@ class FleetScaleBenchmark {
             infraMs.add(infra.millis());
             System.out.printf("apply at scale, run %d: infra %d ms%n", i + 1, infra.millis());
             rev++;
-            Path rendered = renderAll(inventory, rev);
+            Path rendered = Runs.render(lab, inventory, WORK.resolve("rendered-" + rev), "bench_rev=" + rev);
             Path hosts = ansibleInventory(APPLY_HOSTS, mux, rendered);
             Run ansible = run(List.of("ansible-playbook", "-i", hosts.toString(), playbook.toString(), "-f", String.valueOf(APPLY_HOSTS)));
             assertThat(ansible.exit()).as(ansible.out()).isZero();
@@ -214,8 +204,8 @@ class FleetScaleBenchmark {
         // once overload 2 cores (compose's HTTP timeout, seen).
         Cli.Result back = lab.infraOn(inventory, "apply", "--yes", "--batch", "25%", "--parallel", String.valueOf(APPLY_HOSTS));
         assertThat(back.exitCode()).as(back.all()).isZero();
-        long infraMedian = infraMs.stream().sorted().toList().get(infraMs.size() / 2);
-        long ansibleMedian = ansibleMs.stream().sorted().toList().get(ansibleMs.size() / 2);
+        long infraMedian = Runs.median(infraMs);
+        long ansibleMedian = Runs.median(ansibleMs);
         String report = String.format(Locale.ROOT, "Apply at scale: one service recreated on each of %d workers, batches of 25%%, %d runs each%n"
                         + "  infra apply --batch 25%%:    median %6d ms  %s%n"
                         + "  ansible serial: 25%%:        median %6d ms  %s%n"
@@ -256,21 +246,16 @@ class FleetScaleBenchmark {
             cmd.addAll(List.of("-jar", jar));
             cmd.addAll(planArgs);
             List<Run> runs = repeat(RUNS, () -> run(cmd), 2);
-            VARIANTS.put(String.format(Locale.ROOT, "N=%-3d %-28s", n, v.getKey()), medianOf(runs));
+            VARIANTS.put(String.format(Locale.ROOT, "N=%-3d %-28s", n, v.getKey()), Runs.medianMillis(runs));
             VARIANTS.put(String.format(Locale.ROOT, "N=%-3d %-28s peak RSS MiB", n, v.getKey()),
                     runs.stream().mapToLong(Run::rssKib).max().orElse(0) / 1024);
         }
         if (n == MAX) {
             for (String cipher : List.of("aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com", "aes128-ctr")) {
                 List<Run> runs = repeat(RUNS, () -> infraWith("-D" + SshAlgorithms.CIPHERS_PROPERTY + "=" + cipher, planArgs), 2);
-                VARIANTS.put(String.format(Locale.ROOT, "N=%-3d cipher %-21s", n, cipher), medianOf(runs));
+                VARIANTS.put(String.format(Locale.ROOT, "N=%-3d cipher %-21s", n, cipher), Runs.medianMillis(runs));
             }
         }
-    }
-
-    static long medianOf(List<Run> runs) {
-        List<Long> ms = runs.stream().map(Run::millis).sorted().toList();
-        return ms.get(ms.size() / 2);
     }
 
     static String variantReport() {
@@ -367,30 +352,6 @@ class FleetScaleBenchmark {
         return mux;
     }
 
-    static Path renderAll() throws IOException {
-        return renderAll(inventory(MAX), 1);
-    }
-
-    /** Every host's desired files from {@code inventory} with bench_rev = {@code rev}, under target/bench-scale/rendered-REV. */
-    static Path renderAll(Path inventory, int rev) throws IOException {
-        Path rendered = WORK.resolve("rendered-" + rev);
-        Map<String, String> vars = new LinkedHashMap<>();
-        String[] varArgs = lab.varArgs();
-        for (int i = 1; i < varArgs.length; i += 2) {
-            vars.put(varArgs[i].substring(0, varArgs[i].indexOf('=')), varArgs[i].substring(varArgs[i].indexOf('=') + 1));
-        }
-        vars.put("bench_rev", String.valueOf(rev));
-        Inventory inv = new InventoryLoader(Optional.empty(), vars).load(inventory);
-        for (HostState s : Inventories.renderer().render(inv).values()) {
-            for (DesiredFile f : s.files()) {
-                Path p = rendered.resolve(s.host().name()).resolve(LocalMirror.pathFor(f.path()));
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, f.content());
-            }
-        }
-        return rendered;
-    }
-
     static Path ansibleInventory(int n, Path mux, Path rendered) throws IOException {
         Path file = WORK.resolve("hosts-" + n + "-" + rendered.getFileName() + ".ini");
         Files.writeString(file, "[worker]\n" + String.join("\n", workers(n)) + "\n"
@@ -463,32 +424,10 @@ class FleetScaleBenchmark {
         return run(cmd);
     }
 
-    static final Pattern RSS = Pattern.compile("@@RSS (\\d+)");
-
     static Run run(List<String> command) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(command).directory(WORK.toFile()).redirectErrorStream(true);
-        pb.environment().put("ANSIBLE_NOCOLOR", "1");
-        pb.environment().put("ANSIBLE_HOST_KEY_CHECKING", "True");
-        pb.environment().put("NO_COLOR", "1");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-        }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        Matcher m = RSS.matcher(out);
-        long rss = 0;
-        while (m.find()) {
-            rss = Long.parseLong(m.group(1));
-        }
-        return new Run(p.exitValue(), out, millis, rss);
+        return Runs.run(command, WORK);
     }
 
-    static void sh(String command) throws IOException, InterruptedException {
-        Run r = run(List.of("bash", "-c", command));
-        assertThat(r.exit()).as(command + "\n" + r.out()).isZero();
-    }
 
     // ---- the report -----------------------------------------------------------------------------
 

@@ -2,20 +2,13 @@ package dev.infra.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infra.render.DesiredFile;
-import dev.infra.render.HostState;
-import dev.infra.render.LocalMirror;
+import dev.infra.bench.Runs.Run;
 import dev.infra.testing.Cli;
-import dev.infra.testing.Inventories;
 import dev.infra.testing.LabExtension;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,8 +27,6 @@ class PlanVsAnsibleBenchmark {
 
     static final int RUNS = Integer.getInteger("bench.runs", 5);
 
-    record Run(int exit, String out, long millis) {}
-
     @Test
     void planVersusAnsibleCheckDiff() throws Exception {
         Path work = lab.dir().resolve("bench");
@@ -49,14 +40,7 @@ class PlanVsAnsibleBenchmark {
         assertThat(Cli.run(apply.toArray(String[]::new)).exitCode()).isZero();
         lab.put("ami-worker-2", "~/ami-platform/.envs/.production/.django", "DJANGO_SECRET_KEY=x\n");
 
-        Path rendered = work.resolve("rendered");
-        for (HostState s : Inventories.renderer().render(lab.inventory()).values()) {
-            for (DesiredFile f : s.files()) {
-                Path p = rendered.resolve(s.host().name()).resolve(LocalMirror.pathFor(f.path()));
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, f.content());
-            }
-        }
+        Path rendered = Runs.render(lab, lab.inventoryFile(), work.resolve("rendered"));
         Path inventory = work.resolve("hosts.ini");
         Files.writeString(inventory, """
                 [nats]
@@ -79,7 +63,7 @@ class PlanVsAnsibleBenchmark {
                   tasks:
                     - name: NATS compose file and nats.conf
                       copy: {src: "{{ rendered }}/{{ inventory_hostname }}/home/nats/{{ item }}", dest: "/root/nats/{{ item }}"}
-                      loop: [docker-compose.yml, nats.conf]
+                      loop: [docker-compose.yml, config/nats.conf]
                       when: "'nats' in group_names"
                     - name: the app/worker compose file
                       copy: {src: "{{ rendered }}/{{ inventory_hostname }}/home/ami-platform/{{ compose_file }}", dest: "/root/ami-platform/{{ compose_file }}"}
@@ -99,21 +83,21 @@ class PlanVsAnsibleBenchmark {
         infraCmd.addAll(List.of("plan", "--detailed-exitcode"));
         List<String> ansibleCmd = List.of("ansible-playbook", "-i", inventory.toString(), playbook.toString(), "--check", "--diff", "-f", "3");
 
-        Run infraWarm = run(infraCmd, work);
+        Run infraWarm = Runs.run(infraCmd, work);
         assertThat(infraWarm.exit()).as(infraWarm.out()).isEqualTo(2);
         assertThat(infraWarm.out()).contains("+ NATS_URL=nats://nats:4222");
-        Run ansibleWarm = run(ansibleCmd, work);
+        Run ansibleWarm = Runs.run(ansibleCmd, work);
         assertThat(ansibleWarm.exit()).as(ansibleWarm.out()).isZero();
         assertThat(ansibleWarm.out()).containsPattern("ami-worker-2\\s+: ok=\\d+\\s+changed=1");
 
         List<Long> infra = new ArrayList<>();
         List<Long> ansible = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            infra.add(run(infraCmd, work).millis());
-            ansible.add(run(ansibleCmd, work).millis());
+            infra.add(Runs.run(infraCmd, work).millis());
+            ansible.add(Runs.run(ansibleCmd, work).millis());
         }
-        long infraMedian = median(infra);
-        long ansibleMedian = median(ansible);
+        long infraMedian = Runs.median(infra);
+        long ansibleMedian = Runs.median(ansible);
         String report = String.format("plan vs ansible --check --diff, 3 hosts behind a jump host, %d runs each (after one warm-up)%n"
                         + "  infra plan:              median %5d ms  %s%n"
                         + "  ansible-playbook --check: median %5d ms  %s%n"
@@ -123,22 +107,5 @@ class PlanVsAnsibleBenchmark {
         Path out = Cli.repo().resolve("target/benchmark/plan-vs-ansible.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
-    }
-
-    static Run run(List<String> command, Path dir) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("ANSIBLE_NOCOLOR", "1");
-        pb.environment().put("NO_COLOR", "1");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(5, TimeUnit.MINUTES);
-        return new Run(p.exitValue(), out, (System.nanoTime() - start) / 1_000_000);
-    }
-
-    static long median(List<Long> values) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 }
