@@ -61,9 +61,15 @@ public final class Observer {
         }
         s.append("printf '@@COMPOSE\\n'; ").append(ProbeCommands.COMPOSE_FLAVOUR).append('\n');
         for (ComposeProject p : desired.projects()) {
-            s.append("printf '@@CONTAINERS %s\\n' ").append(Shell.quote(p.name())).append("; ")
-                    .append("ids=$(docker ps -aq --filter label=com.docker.compose.project=").append(Shell.quote(p.name()))
-                    .append(" 2>/dev/null); if [ -n \"$ids\" ]; then docker inspect $ids; else echo '[]'; fi\n");
+            s.append("printf '@@PROJECT %s\\n' ").append(Shell.quote(p.name())).append('\n');
+        }
+        // Every container of the host in two docker runs, however many projects it has: the projects'
+        // containers and the running ones with their published ports both come from this one inspect.
+        s.append("printf '@@CONTAINERS\\n'; ");
+        if (desired.projects().isEmpty()) {
+            s.append("echo '[]'\n");   // nothing of infra's runs here, so no port of it can be taken either
+        } else {
+            s.append("ids=$(docker ps -aq 2>/dev/null); if [ -n \"$ids\" ]; then docker inspect $ids 2>/dev/null; else echo '[]'; fi\n");
         }
         if (!whole) {
             s.append("printf '@@END\\n'\n");
@@ -74,9 +80,6 @@ public final class Observer {
                 s.append("printf '@@HASHES %s\\n' ").append(Shell.quote(p.name())).append("; ").append(ProbeCommands.configHashes(p)).append('\n');
             }
         }
-        s.append("printf '@@RUNNING\\n'; docker ps --format ")
-                .append(Shell.quote("{{.Names}}|{{.Label \"com.docker.compose.project\"}}|{{.Label \"com.docker.compose.project.working_dir\"}}|{{.Ports}}"))
-                .append(" 2>/dev/null\n");
         if (desired.duties().slurm().isPresent()) {
             s.append("printf '@@SLURM\\n'; ").append(SlurmCommands.queue().script()).append(" 2>&1; printf '\\n@@SLURMRC %s\\n' $?\n");
         }
@@ -97,13 +100,12 @@ public final class Observer {
         String compose = "none";
         String section = "";
         String currentFile = null;
-        String project = null;
+        Set<String> projects = new LinkedHashSet<>();
         StringBuilder json = new StringBuilder();
         for (String line : output.split("\n", -1)) {
             if (line.startsWith("@@")) {
-                if (project != null) {
-                    containers.addAll(containers(project, json.toString()));
-                    project = null;
+                if (section.equals("containers")) {
+                    readContainers(json.toString(), projects, containers, running);
                     json.setLength(0);
                 }
                 if (line.startsWith("@@FILE ")) {
@@ -113,14 +115,13 @@ public final class Observer {
                     files.put(currentFile, Optional.empty());
                 } else if (line.equals("@@COMPOSE")) {
                     section = "compose";
-                } else if (line.startsWith("@@CONTAINERS ")) {
+                } else if (line.startsWith("@@PROJECT ")) {
+                    projects.add(line.substring(10));
+                } else if (line.equals("@@CONTAINERS")) {
                     section = "containers";
-                    project = line.substring(13);
                 } else if (line.startsWith("@@HASHES ")) {
                     section = "hashes";
                     hashProject = line.substring(9);
-                } else if (line.equals("@@RUNNING")) {
-                    section = "running";
                 } else if (line.equals("@@SLURM")) {
                     section = "slurm";
                 } else if (line.startsWith("@@SLURMRC ")) {
@@ -152,11 +153,6 @@ public final class Observer {
                         hashes.computeIfAbsent(hashProject, k -> new LinkedHashMap<>()).put(kv[0], kv[1]);
                     }
                 }
-                case "running" -> {
-                    if (!line.isBlank()) {
-                        running.add(PortConflicts.Running.parse(line.strip()));
-                    }
-                }
                 case "slurm" -> squeue.append(line).append('\n');
                 case "pending" -> {
                     if (!line.isBlank()) {
@@ -172,40 +168,64 @@ public final class Observer {
         return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running), hashes, sha256, slurm);
     }
 
-    private static List<ObservedContainer> containers(String project, String json) {
-        List<ObservedContainer> out = new ArrayList<>();
+    /**
+     * Reads `docker inspect` of every container of the host: those of {@code projects} (the host's
+     * compose projects; `compose run` one-offs are not the service) into {@code containers}, and every
+     * running one, with the host ports it publishes, into {@code running}.
+     */
+    private static void readContainers(String json, Set<String> projects, List<ObservedContainer> containers,
+                                       List<PortConflicts.Running> running) {
+        JsonNode all;
         try {
-            for (JsonNode c : JSON.readTree(json)) {
-                JsonNode labels = c.path("Config").path("Labels");
-                if ("True".equalsIgnoreCase(labels.path("com.docker.compose.oneoff").asText("False"))) {
-                    continue;  // `compose run` containers are not the service
-                }
-                Map<String, String> env = new LinkedHashMap<>();
-                for (JsonNode e : c.path("Config").path("Env")) {
-                    String kv = e.asText();
-                    int eq = kv.indexOf('=');
-                    if (eq > 0) {
-                        env.put(kv.substring(0, eq), kv.substring(eq + 1));
-                    }
-                }
-                JsonNode state = c.path("State");
-                List<ObservedContainer.Mount> mounts = new ArrayList<>();
-                for (JsonNode m : c.path("Mounts")) {
-                    mounts.add(new ObservedContainer.Mount(m.path("Type").asText(""), m.path("Name").asText(""),
-                            m.path("Destination").asText("")));
-                }
-                out.add(new ObservedContainer(project,
-                        labels.path("com.docker.compose.service").asText(""),
-                        c.path("Name").asText("").replaceFirst("^/", ""),
-                        state.path("Status").asText(""),
-                        state.path("Health").path("Status").asText(""),
-                        c.path("RestartCount").asInt(0),
-                        env, List.copyOf(mounts), c.path("Config").path("Image").asText(""),
-                        labels.path("com.docker.compose.config-hash").asText("")));
-            }
+            all = json.isBlank() ? JSON.createArrayNode() : JSON.readTree(json);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read docker inspect output for project " + project + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the host's docker inspect output: " + e.getMessage(), e);
         }
-        return out;
+        for (JsonNode c : all) {
+            JsonNode labels = c.path("Config").path("Labels");
+            String project = labels.path("com.docker.compose.project").asText("");
+            String name = c.path("Name").asText("").replaceFirst("^/", "");
+            JsonNode state = c.path("State");
+            if (state.path("Running").asBoolean(false)) {
+                running.add(new PortConflicts.Running(name, project, labels.path("com.docker.compose.project.working_dir").asText(""),
+                        hostPorts(c.path("NetworkSettings").path("Ports"))));
+            }
+            if (!projects.contains(project) || "True".equalsIgnoreCase(labels.path("com.docker.compose.oneoff").asText("False"))) {
+                continue;
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            for (JsonNode e : c.path("Config").path("Env")) {
+                String kv = e.asText();
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+            List<ObservedContainer.Mount> mounts = new ArrayList<>();
+            for (JsonNode m : c.path("Mounts")) {
+                mounts.add(new ObservedContainer.Mount(m.path("Type").asText(""), m.path("Name").asText(""),
+                        m.path("Destination").asText("")));
+            }
+            containers.add(new ObservedContainer(project,
+                    labels.path("com.docker.compose.service").asText(""),
+                    name,
+                    state.path("Status").asText(""),
+                    state.path("Health").path("Status").asText(""),
+                    c.path("RestartCount").asInt(0),
+                    env, List.copyOf(mounts), c.path("Config").path("Image").asText(""),
+                    labels.path("com.docker.compose.config-hash").asText("")));
+        }
+    }
+
+    /** The host ports a container publishes ("4222/tcp": [{"HostIp": "0.0.0.0", "HostPort": "4222"}, …]), each once. */
+    private static List<Integer> hostPorts(JsonNode ports) {
+        Set<Integer> out = new LinkedHashSet<>();
+        ports.fields().forEachRemaining(e -> e.getValue().forEach(b -> {
+            String p = b.path("HostPort").asText("");
+            if (p.matches("\\d+")) {
+                out.add(Integer.parseInt(p));
+            }
+        }));
+        return List.copyOf(out);
     }
 }

@@ -3,8 +3,6 @@ package dev.infra.observe;
 import dev.infra.render.ComposeProject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Containers outside infra's compose projects that hold a port infra needs (a NATS started by hand
@@ -12,28 +10,10 @@ import java.util.regex.Pattern;
  * host's running containers in, conflicts out.
  */
 public final class PortConflicts {
-    private static final Pattern PUBLISHED = Pattern.compile(":(\\d+)->");
-
     private PortConflicts() {}
 
-    /** A running container as `docker ps` lists it: name, compose project and directory (empty if none), published ports. */
-    public record Running(String name, String project, String workingDir, List<Integer> hostPorts) {
-        /** Parses one "name|project|working_dir|ports" line of the observer's listing. */
-        public static Running parse(String line) {
-            String[] f = line.split("\\|", 4);
-            List<Integer> ports = new ArrayList<>();
-            if (f.length == 4) {
-                Matcher m = PUBLISHED.matcher(f[3]);
-                while (m.find()) {
-                    int p = Integer.parseInt(m.group(1));
-                    if (!ports.contains(p)) {
-                        ports.add(p);
-                    }
-                }
-            }
-            return new Running(f[0], f.length > 1 ? f[1] : "", f.length > 2 ? f[2] : "", List.copyOf(ports));
-        }
-    }
+    /** A running container of the host: name, compose project and directory (empty if none), the host ports it publishes. */
+    public record Running(String name, String project, String workingDir, List<Integer> hostPorts) {}
 
     public record Conflict(Running holder, int port, ComposeProject wantedBy) {
         public String describe() {

@@ -23,11 +23,14 @@ class ObserverTest {
     @Test
     void theHostsReportIsParsed() {
         String report = "@@FILE ~/a\n" + b64("line\nno newline") + "\n@@FILE ~/b\n@@ABSENT\n@@COMPOSE\nv1\n"
-                + "@@CONTAINERS ami-platform\n[{\"Name\":\"/ami-platform_celeryworker_1\",\"RestartCount\":2,"
-                + "\"State\":{\"Status\":\"running\",\"Health\":{\"Status\":\"healthy\"}},"
+                + "@@PROJECT ami-platform\n@@CONTAINERS\n[{\"Name\":\"/ami-platform_celeryworker_1\",\"RestartCount\":2,"
+                + "\"State\":{\"Status\":\"running\",\"Running\":true,\"Health\":{\"Status\":\"healthy\"}},"
                 + "\"Config\":{\"Image\":\"insectai/ami_backend\",\"Env\":[\"NATS_URL=nats://nats:4222\",\"A=b=c\"],"
-                + "\"Labels\":{\"com.docker.compose.service\":\"celeryworker\"}}}]\n"
-                + "@@RUNNING\nami-platform_celeryworker_1|ami-platform|/root/ami-platform|\nold-nats|||0.0.0.0:4222->4222/tcp\n"
+                + "\"Labels\":{\"com.docker.compose.project\":\"ami-platform\",\"com.docker.compose.service\":\"celeryworker\"}},"
+                + "\"NetworkSettings\":{\"Ports\":{}}},\n"
+                + "{\"Name\":\"/old-nats\",\"State\":{\"Status\":\"running\",\"Running\":true},\"Config\":{\"Labels\":{}},"
+                + "\"NetworkSettings\":{\"Ports\":{\"4222/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"4222\"},"
+                + "{\"HostIp\":\"::\",\"HostPort\":\"4222\"}],\"6222/tcp\":null}}}]\n"
                 + "@@PENDING\nami-platform/celeryworker\n@@END\n";
         ObservedHost o = Observer.parse("w1", report);
         assertThat(o.file("~/a")).contains("line\nno newline");
@@ -50,9 +53,9 @@ class ObserverTest {
         var desired = Inventories.renderer().render(Inventories.shipped("ami.yml")).get("ami-worker-2");
         String whole = Observer.command(desired).script();
         String poll = Observer.containersCommand(desired).script();
-        assertThat(whole).contains("base64").contains("@@RUNNING");
-        assertThat(poll).doesNotContain("base64").doesNotContain("@@FILE").doesNotContain("@@RUNNING").contains("@@CONTAINERS");
-        ObservedHost o = Observer.parse("w1", "@@COMPOSE\nv1\n@@CONTAINERS ami-platform\n[]\n@@END\n");
+        assertThat(whole).contains("base64").contains("@@PENDING");
+        assertThat(poll).doesNotContain("base64").doesNotContain("@@FILE").doesNotContain("@@PENDING").contains("@@CONTAINERS");
+        ObservedHost o = Observer.parse("w1", "@@COMPOSE\nv1\n@@PROJECT ami-platform\n@@CONTAINERS\n[]\n@@END\n");
         assertThat(o.files()).isEmpty();
         assertThat(o.compose()).isEqualTo("v1");
     }

@@ -13,19 +13,8 @@ class PortConflictsTest {
             List.of(new ComposeProject.Service("nats", 1, "nats:2.10-alpine")), List.of(), List.of(), true, Map.of(), List.of(4222, 8222));
 
     @Test
-    void dockerPsLinesAreParsedWithEveryPublishedHostPortOnce() {
-        var r = PortConflicts.Running.parse("nats-hand_nats_1|nats-hand|/root/nats-hand|0.0.0.0:4222->4222/tcp, :::4222->4222/tcp, "
-                + "0.0.0.0:8222->8222/tcp, 6222/tcp");
-        assertThat(r.name()).isEqualTo("nats-hand_nats_1");
-        assertThat(r.project()).isEqualTo("nats-hand");
-        assertThat(r.workingDir()).isEqualTo("/root/nats-hand");
-        assertThat(r.hostPorts()).containsExactly(4222, 8222);
-        assertThat(PortConflicts.Running.parse("plain|||").hostPorts()).isEmpty();
-    }
-
-    @Test
     void aForeignNatsOnTheSamePortsIsAConflictSayingWhatToDo() {
-        var foreign = PortConflicts.Running.parse("nats-hand_nats_1|nats-hand|/root/nats-hand|0.0.0.0:4222->4222/tcp");
+        var foreign = new PortConflicts.Running("nats-hand_nats_1", "nats-hand", "/root/nats-hand", List.of(4222));
         var conflicts = PortConflicts.find(List.of(NATS), List.of(foreign));
         assertThat(conflicts).singleElement().satisfies(c -> assertThat(c.describe())
                 .isEqualTo("container nats-hand_nats_1 (compose project 'nats-hand' in /root/nats-hand) holds port 4222, which nats needs:"
@@ -35,8 +24,8 @@ class PortConflictsTest {
 
     @Test
     void infraSOwnProjectAndUnrelatedPortsAreNoConflict() {
-        var own = PortConflicts.Running.parse("nats_nats_1|nats|/root/nats|0.0.0.0:4222->4222/tcp");
-        var unrelated = PortConflicts.Running.parse("web|other|/srv/web|0.0.0.0:80->80/tcp");
+        var own = new PortConflicts.Running("nats_nats_1", "nats", "/root/nats", List.of(4222));
+        var unrelated = new PortConflicts.Running("web", "other", "/srv/web", List.of(80));
         assertThat(PortConflicts.find(List.of(NATS), List.of(own, unrelated))).isEmpty();
     }
 

@@ -1,0 +1,91 @@
+package dev.infra.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.lab.LabDocker;
+import dev.infra.lab.LabImages;
+import dev.infra.render.HostState;
+import dev.infra.testing.Inventories;
+import dev.infra.testing.LocalSh;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The state read, run by a real sh against this machine's real Docker engine: the containers of the
+ * host's compose projects (a stopped one too, not a `compose run` one-off) and every running container
+ * with the host ports it publishes (a NATS started by hand elsewhere) come from one inspect.
+ */
+class ObserverContainersTest {
+    static final String PROJECT = "ami-platform";
+    static GenericContainer<?> worker;
+    static GenericContainer<?> stopped;
+    static GenericContainer<?> oneOff;
+    static GenericContainer<?> foreignNats;
+
+    @BeforeAll
+    static void start() {
+        new LabImages(LabDocker.connect(), new PrintWriter(new StringWriter()), LabImages.defaultCacheDir()).ensure(LabImages.NATS);
+        worker = nats().withLabel("com.docker.compose.project", PROJECT).withLabel("com.docker.compose.service", "celeryworker")
+                .withEnv("NATS_URL", "nats://nats:4222");
+        stopped = nats().withLabel("com.docker.compose.project", PROJECT).withLabel("com.docker.compose.service", "flower");
+        oneOff = nats().withLabel("com.docker.compose.project", PROJECT).withLabel("com.docker.compose.service", "django")
+                .withLabel("com.docker.compose.oneoff", "True");
+        foreignNats = nats().withLabel("com.docker.compose.project", "nats-hand")
+                .withLabel("com.docker.compose.project.working_dir", "/root/nats-hand").withExposedPorts(4222, 8222);
+        List.of(worker, stopped, oneOff, foreignNats).forEach(GenericContainer::start);
+        DockerClientFactory.instance().client().stopContainerCmd(stopped.getContainerId()).withTimeout(1).exec();
+    }
+
+    static GenericContainer<?> nats() {
+        return new GenericContainer<>(DockerImageName.parse(LabImages.NATS)).withCommand("-js", "-m", "8222")
+                .waitingFor(Wait.forLogMessage(".*Server is ready.*", 1));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (GenericContainer<?> c : new GenericContainer<?>[] {worker, stopped, oneOff, foreignNats}) {
+            if (c != null) {
+                c.stop();
+            }
+        }
+    }
+
+    static String name(GenericContainer<?> c) {
+        return c.getContainerName().replaceFirst("^/", "");
+    }
+
+    @Test
+    void oneInspectGivesTheProjectsContainersAndEveryRunningContainersPorts(@TempDir Path home) {
+        HostState desired = Inventories.renderer().render(Inventories.shipped("ami.yml")).get("ami-worker-2");
+        assertThat(desired.projects()).extracting(p -> p.name()).contains(PROJECT);
+        LocalSh.Result r = LocalSh.inHome(home, Observer.command(desired).script());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        ObservedHost o = Observer.parse("w", r.output());
+
+        assertThat(o.containers(PROJECT, "celeryworker")).singleElement().satisfies(c -> {
+            assertThat(c.name()).isEqualTo(name(worker));
+            assertThat(c.running()).isTrue();
+            assertThat(c.env()).containsEntry("NATS_URL", "nats://nats:4222");
+        });
+        assertThat(o.containers(PROJECT, "flower")).singleElement().satisfies(c -> assertThat(c.running()).isFalse());
+        assertThat(o.containers(PROJECT, "django")).as("a compose run one-off is not the service").isEmpty();
+        assertThat(o.containers()).extracting(ObservedContainer::project).as("only the host's own projects").containsOnly(PROJECT);
+
+        assertThat(o.running()).filteredOn(c -> c.name().equals(name(foreignNats))).singleElement().satisfies(c -> {
+            assertThat(c.project()).isEqualTo("nats-hand");
+            assertThat(c.workingDir()).isEqualTo("/root/nats-hand");
+            assertThat(c.hostPorts()).containsExactlyInAnyOrder(foreignNats.getMappedPort(4222), foreignNats.getMappedPort(8222));
+        });
+        assertThat(o.running()).extracting(PortConflicts.Running::name).contains(name(worker)).doesNotContain(name(stopped));
+    }
+}
