@@ -29,8 +29,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Make the hosts match the inventory: NATS first (until JetStream is healthy), then the other",
-                "hosts in health-gated batches. Shows the plan and asks first, unless --yes or a saved PLANFILE."})
+        description = {"Make the hosts match the inventory, in gated batches.",
+                "NATS first (until JetStream is healthy), then the other hosts in health-gated batches. Shows the plan and asks first, unless --yes or a saved PLANFILE."})
 final class ApplyCommand implements Callable<Integer> {
     static final long MAX_PLAN_BYTES = 64L << 20;
 

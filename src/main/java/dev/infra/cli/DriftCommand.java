@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "drift", mixinStandardHelpOptions = true,
-        description = {"The CI check: do the live hosts still match the inventory?",
+        description = {"CI check: do the live hosts still match the inventory?",
                 "Exit 0 when they do, 2 with a short per-host report when files, managed env keys or running",
                 "containers differ (a container still running with an old environment counts), 1 on error."})
 final class DriftCommand implements Callable<Integer> {

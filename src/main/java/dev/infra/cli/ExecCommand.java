@@ -18,8 +18,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "exec", mixinStandardHelpOptions = true,
-        description = {"Run a shell command on a group of hosts (like an Ansible ad-hoc command), each bounded by --timeout,",
-                "in batches. Output is prefixed with the host. Exit 1 if it failed anywhere."})
+        description = {"Run a shell command on a group of hosts.",
+                "Like an Ansible ad-hoc command, each bounded by --timeout, in batches. Output is prefixed with the host. Exit 1 if it failed anywhere."})
 final class ExecCommand implements Callable<Integer> {
     @ParentCommand
     InfraCommand parent;

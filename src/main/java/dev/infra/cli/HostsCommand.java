@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "hosts", mixinStandardHelpOptions = true,
-        description = "List the fleet's hosts, their roles and how infra reaches each one.")
+        description = "List the hosts, their roles and how each is reached.")
 final class HostsCommand implements Callable<Integer> {
     @ParentCommand
     InfraCommand parent;

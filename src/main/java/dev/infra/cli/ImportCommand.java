@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Describe a running fleet as an inventory, like Terraform's import for a whole fleet: read what runs on",
+        description = {"Describe a running fleet as an inventory.",
+                "Like Terraform's import for a whole fleet: read what runs on",
                 "each host (compose projects from their containers' labels, the app's compose files, env files' key NAMES,",
                 "the NATS container and its /jsz) and write an inventory that reproduces it, each part saying where it came",
                 "from. Reads only; secrets never enter the inventory. Hosts it cannot understand are refused and nothing is written.",

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"A local replica of the fleet: one container per host, real sshd and Docker engines,",
-                "reached only through the bastion published on 127.0.0.1. Uses inventory/lab.yml unless -i says otherwise."},
+        description = {"A local replica of the fleet in containers.",
+                "One container per host, real sshd and Docker engines, reached only through the bastion published on 127.0.0.1. Uses inventory/lab.yml unless -i says otherwise."},
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
 final class LabCommand extends CommandGroup {
     @Option(names = "--id", defaultValue = "lab", paramLabel = "ID",
@@ -58,7 +58,8 @@ final class LabCommand extends CommandGroup {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Build the lab images if needed (cached), start every host, and prove each is reachable over SSH.")
+            description = {"Build the images, start every host, prove SSH works.",
+                    "Images are built only when missing (cached); each host must answer over SSH."})
     static final class Up implements Callable<Integer> {
         @ParentCommand
         LabCommand lab;
@@ -75,7 +76,7 @@ final class LabCommand extends CommandGroup {
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Remove every container and network of the lab (its SSH keys stay for the next `up`).")
+            description = {"Remove the lab's containers and networks.", "Its SSH keys stay for the next `up`."})
     static final class Down implements Callable<Integer> {
         @ParentCommand
         LabCommand lab;

@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "nats", mixinStandardHelpOptions = true,
-        description = {"Operate JetStream through the jump host (an SSH tunnel to the NATS host; no port needs to be public),",
-                "with the inventory's jetstream_policy and the app's naming (job_{id}, job-{id}-consumer)."},
+        description = {"Operate JetStream through the jump host.",
+                "An SSH tunnel to the NATS host (no port needs to be public), with the inventory's jetstream_policy and the app's naming (job_{id}, job-{id}-consumer)."},
         subcommands = {NatsCommand.Streams.class, NatsCommand.Consumers.class, NatsCommand.DeadLetters.class,
                 NatsCommand.Prune.class, NatsCommand.Watch.class})
 final class NatsCommand extends CommandGroup {
@@ -91,7 +91,8 @@ final class NatsCommand extends CommandGroup {
     }
 
     @Command(name = "dead-letters", mixinStandardHelpOptions = true,
-            description = {"Messages that exhausted max_deliver: from consumer state (nothing pending or in flight, ack floor",
+            description = {"Messages that exhausted max_deliver.",
+                    "Found from consumer state (nothing pending or in flight, ack floor",
                     "below the last sequence) and from MAX_DELIVERIES advisories. --watch follows new ones live."})
     static final class DeadLetters implements Callable<Integer> {
         @ParentCommand
@@ -147,8 +148,8 @@ final class NatsCommand extends CommandGroup {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = {"Delete stale job streams (as `nats streams --stale` and verify's streams check list them), with their",
-                    "job consumer and DLQ consumer. A dry run unless --yes. Never deletes a stream active within the threshold."})
+            description = {"Delete stale job streams with their consumers.",
+                    "Stale as `nats streams --stale` and verify's streams check list them; their job consumer and DLQ consumer go too. A dry run unless --yes. Never deletes a stream active within the threshold."})
     static final class Prune implements Callable<Integer> {
         @ParentCommand
         NatsCommand nats;
@@ -235,7 +236,8 @@ final class NatsCommand extends CommandGroup {
     }
 
     @Command(name = "watch", mixinStandardHelpOptions = true,
-            description = "Per active job: stalls (no task picked up within --stall) and an estimated time to completion.")
+            description = {"Per active job: stalls and time to completion.",
+                    "A stall: no task picked up within --stall. The time to completion is estimated from the recent rate."})
     static final class Watch implements Callable<Integer> {
         @ParentCommand
         NatsCommand nats;

@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "onboard", mixinStandardHelpOptions = true,
-        description = {"Turn a bare machine into a working fleet host in one step: pin its host key (only when confirmed,",
+        description = {"Turn a bare machine into a working fleet host.",
+                "In one step: pin its host key (only when confirmed,",
                 "or when --host-key matches), check prerequisites, add it to the inventory (comments and formatting kept),",
                 "then plan, apply and verify that host only. If anything after the inventory edit fails, it is all undone."})
 final class OnboardCommand implements Callable<Integer> {

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Show exactly what `infra apply` would change on every host, and why.",
+        description = {"Show what apply would change on every host, and why.",
                 "Reads each host over one SSH connection (through its jump host); changes nothing."})
 final class PlanCommand implements Callable<Integer> {
     @ParentCommand

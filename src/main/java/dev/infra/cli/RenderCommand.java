@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
-        description = {"Write each host's desired files under DIR/<host>/ (nothing is sent anywhere).",
-                "Paths under the SSH user's home (~/) land in DIR/<host>/home/. The managed keys of an",
+        description = {"Write each host's desired files under DIR/<host>/.",
+                "Nothing is sent anywhere. Paths under the SSH user's home (~/) land in DIR/<host>/home/. The managed keys of an",
                 "env file land in <env file>.managed: infra merges them into the host's file, keeping every other line.",
                 "Secrets stay references (${env:NAME}); they are resolved only when written to a host."})
 final class RenderCommand implements Callable<Integer> {

@@ -26,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "restart", mixinStandardHelpOptions = true,
-        description = {"Rolling restart: recreate the services of the chosen hosts one batch at a time, each host gated on",
+        description = {"Recreate services host by host, each batch gated.",
+                "A rolling restart: recreate the services of the chosen hosts one batch at a time, each host gated on",
                 "its services running and its reach to NATS before the next batch (NATS hosts first). Audited like apply."})
 final class RestartCommand implements Callable<Integer> {
     @ParentCommand

@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a playbook (playbooks/*.yml): ordered steps of infra's own operations, with variables.",
+        description = {"Run a playbook: ordered steps of infra's operations.",
+                "Playbooks live in playbooks/*.yml; their steps are infra's own operations, with variables.",
                 "--var NAME=VALUE sets a playbook variable (or, if the playbook has none of that name, an inventory one).",
                 "The run stops at the first failed step; --dry-run prints every step's command and runs nothing."})
 final class RunCommand implements Callable<Integer> {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "slurm", mixinStandardHelpOptions = true,
-        description = "The worker jobs infra keeps on SLURM clusters (slurm: in the inventory), through each login host.",
+        description = {"The worker jobs infra keeps on SLURM clusters.",
+                "Clusters are the inventory's slurm: entries, reached through each login host."},
         subcommands = {SlurmCommand.Status.class, SlurmCommand.Logs.class, SlurmCommand.Cancel.class})
 final class SlurmCommand extends CommandGroup {
     private static final Duration STEP = Duration.ofMinutes(1);
@@ -43,7 +44,7 @@ final class SlurmCommand extends CommandGroup {
         return f.desired(h.name()).duties().slurm().orElseThrow();
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Each of infra's jobs: state, time left, last output; then recent endings.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {"Each of infra's jobs: state, time left, last output.", "Then the recent endings."})
     static final class Status implements Callable<Integer> {
         @ParentCommand
         SlurmCommand slurm;
@@ -106,7 +107,8 @@ final class SlurmCommand extends CommandGroup {
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-            description = "Cancel jobs of infra's (never anyone else's), under the fleet lock; apply submits replacements while the group wants them.")
+            description = {"Cancel infra's jobs (never anyone else's).",
+                    "Under the fleet lock; apply submits replacements while the group wants them."})
     static final class Cancel implements Callable<Integer> {
         @ParentCommand
         SlurmCommand slurm;

@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "triage", mixinStandardHelpOptions = true,
-        description = {"The operators' manual triage of a hung job in one command: its stream and consumer, dead letters,",
+        description = {"Find why a job hangs, and the command that fixes it.",
+                "The operators' manual triage of a hung job in one command: its stream and consumer, dead letters,",
                 "stall, every worker's live NATS_URL and reach to NATS, recent errors in the containers' logs — and a verdict",
                 "naming the likely cause and the command that fixes it. Exit 0 when the job looks fine, 2 when a cause was found."})
 final class TriageCommand implements Callable<Integer> {

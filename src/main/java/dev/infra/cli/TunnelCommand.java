@@ -18,8 +18,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "tunnel", mixinStandardHelpOptions = true,
-        description = {"A local port forwarded through the jump host to the NATS host, like",
-                "`ssh -L 8222:localhost:8222 ami-cc -t ssh -L 8222:localhost:8222 ami-redis-1` in one step."})
+        description = {"Forward a local port through the jump host to NATS.",
+                "Like `ssh -L 8222:localhost:8222 ami-cc -t ssh -L 8222:localhost:8222 ami-redis-1` in one step."})
 final class TunnelCommand implements Callable<Integer> {
     @ParentCommand
     InfraCommand parent;

@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check the inventory strictly and render every host's files once.",
-                "Every problem is reported with file:line:column and what to do; exit 1 if there is any."})
+        description = {"Check the inventory and render every host's files once.",
+                "Strict: every problem is reported with file:line:column and what to do; exit 1 if there is any."})
 final class ValidateCommand implements Callable<Integer> {
     @ParentCommand
     InfraCommand parent;

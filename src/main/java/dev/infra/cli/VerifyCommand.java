@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Prove the live fleet works: SSH, services, the containers' live NATS_URL, each worker's reach",
+        description = {"Prove the live fleet works; each failure with its fix.",
+                "Checks SSH, services, the containers' live NATS_URL, each worker's reach",
                 "to NATS, JetStream health and storage, stale streams, dead letters, processing services.",
                 "Every check runs in parallel under its own timeout. Exit as `nats server check`: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN."})
 final class VerifyCommand implements Callable<Integer> {

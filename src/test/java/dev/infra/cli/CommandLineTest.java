@@ -34,6 +34,26 @@ class CommandLineTest {
     }
 
     @Test
+    void everyCommandListShowsEachCommandsWholeSummaryOnOneLine() {
+        // What `infra --help | grep apply` shows: the command's one-line summary, a whole sentence, never cut mid-way.
+        List<String> groups = new ArrayList<>(List.of(""));
+        Main.commandLine().getSubcommands().forEach((name, sub) -> {
+            if (!sub.getSubcommands().isEmpty()) {
+                groups.add(name);
+            }
+        });
+        for (String group : groups) {
+            Cli.Result r = group.isEmpty() ? Cli.run("--help") : Cli.run(group, "--help");
+            String list = r.out().substring(r.out().indexOf("Commands:") + "Commands:".length());
+            list = list.contains("\n\n") ? list.substring(0, list.indexOf("\n\n")) : list;
+            for (String line : list.replaceFirst("^\\n", "").stripTrailing().split("\n")) {
+                assertThat(line).as("infra %s --help", group).matches("\\s{2}\\S+\\s+\\S.*[.?]");
+            }
+        }
+        assertThat(Cli.run("--help").out()).containsPattern("\n  apply +Make the hosts match the inventory, in gated batches\\.\n");
+    }
+
+    @Test
     void aBadBatchIsRefusedBeforeAnyHostIsContacted() {
         // The lab inventory with its bastion on a closed loopback port: had infra tried to connect, it would say so.
         for (List<String> command : List.of(List.of("apply", "--yes"), List.of("restart"))) {
