@@ -2,9 +2,9 @@ package dev.infra.adopt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infra.observe.Observer;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -95,24 +95,11 @@ public record HostFacts(String name, String home, List<Container> containers, Ma
         List<Container> out = new ArrayList<>();
         for (JsonNode c : JSON.readTree(json)) {
             Map<String, String> labels = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = c.path("Config").path("Labels").fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                labels.put(e.getKey(), e.getValue().asText());
-            }
+            c.path("Config").path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
             List<String> command = new ArrayList<>();
             c.path("Config").path("Entrypoint").forEach(n -> command.add(n.asText()));
             c.path("Config").path("Cmd").forEach(n -> command.add(n.asText()));
-            Set<Integer> ports = new LinkedHashSet<>();
-            Iterator<Map.Entry<String, JsonNode>> bindings = c.path("HostConfig").path("PortBindings").fields();
-            while (bindings.hasNext()) {
-                for (JsonNode b : bindings.next().getValue()) {
-                    String port = b.path("HostPort").asText("");
-                    if (port.matches("[0-9]+")) {
-                        ports.add(Integer.parseInt(port));
-                    }
-                }
-            }
+            List<Integer> ports = Observer.hostPorts(c.path("HostConfig").path("PortBindings"));
             List<String> extraHosts = new ArrayList<>();
             c.path("HostConfig").path("ExtraHosts").forEach(n -> extraHosts.add(n.asText()));
             List<Mount> mounts = new ArrayList<>();

@@ -21,6 +21,7 @@ import picocli.CommandLine.Mixin;
                 VerifyCommand.class,
                 NatsCommand.class,
                 TriageCommand.class,
+                ReportCommand.class,
                 TunnelCommand.class,
                 SlurmCommand.class,
                 OnboardCommand.class,

@@ -5,6 +5,7 @@ import dev.infra.inventory.Inventory;
 import dev.infra.lab.Lab;
 import dev.infra.lab.LabDocker;
 import dev.infra.lab.LabException;
+import dev.infra.view.JsonViews;
 import dev.infra.view.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -97,9 +98,17 @@ final class LabCommand extends CommandGroup {
         @ParentCommand
         LabCommand lab;
 
+        @Option(names = "--json", description = "Print JSON (format_version 1.0; schemas/lab-status-1.0.schema.json).")
+        boolean json;
+
         @Override
         public Integer call() {
             return lab.withLab((l, out) -> {
+                if (json) {
+                    out.print(JsonViews.lab(l.plan().id(), l.status()));
+                    out.flush();
+                    return ExitCodes.OK;
+                }
                 print(l, out);
                 return ExitCodes.OK;
             });

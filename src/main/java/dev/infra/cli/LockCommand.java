@@ -2,9 +2,11 @@ package dev.infra.cli;
 
 import dev.infra.apply.FleetLock;
 import dev.infra.fleet.Fleet;
+import dev.infra.view.JsonViews;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "lock", mixinStandardHelpOptions = true, description = "The fleet lock that keeps applies one at a time.",
@@ -19,11 +21,19 @@ final class LockCommand extends CommandGroup {
         @ParentCommand
         LockCommand lock;
 
+        @Option(names = "--json", description = "Print JSON (format_version 1.0; schemas/lock-status-1.0.schema.json).")
+        boolean json;
+
         @Override
         public Integer call() {
             PrintWriter out = lock.spec.commandLine().getOut();
             try (Fleet f = lock.fleet()) {
                 FleetLock l = FleetLock.of(f);
+                if (json) {
+                    out.print(JsonViews.lock(l.where(), l.status()));
+                    out.flush();
+                    return ExitCodes.OK;
+                }
                 out.println(l.status().map(s -> "Locked (" + l.where() + "): " + s).orElse("Not locked (" + l.where() + ")."));
                 return ExitCodes.OK;
             }

@@ -10,6 +10,7 @@ import dev.infra.nats.PruneList;
 import dev.infra.nats.StaleStreams;
 import dev.infra.units.Durations;
 import dev.infra.view.JetStreamViews;
+import dev.infra.view.JsonViews;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,13 +61,20 @@ final class NatsCommand extends CommandGroup {
         @Option(names = "--stale", description = "Only stale job streams: older than max_age, or empty and idle.")
         boolean staleOnly;
 
+        @Option(names = "--json", description = "Print JSON (format_version 1.0; schemas/nats-streams-1.0.schema.json).")
+        boolean json;
+
         @Override
         public Integer call() {
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 Instant now = Instant.now();
                 List<JobStream> streams = s.admin().streams();
-                JetStreamViews.streams(streams, StaleStreams.find(streams, StaleStreams.Criteria.of(s.inventory().policy()), now),
-                        staleOnly, now, out);
+                List<StaleStreams.Stale> stale = StaleStreams.find(streams, StaleStreams.Criteria.of(s.inventory().policy()), now);
+                if (json) {
+                    out.print(JsonViews.streams(streams, stale, staleOnly, now));
+                } else {
+                    JetStreamViews.streams(streams, stale, staleOnly, now, out);
+                }
                 return ExitCodes.OK;
             });
         }
@@ -80,11 +88,18 @@ final class NatsCommand extends CommandGroup {
         @Option(names = "--stream", paramLabel = "S", description = "Only this stream.")
         String stream;
 
+        @Option(names = "--json", description = "Print JSON (format_version 1.0; schemas/nats-consumers-1.0.schema.json).")
+        boolean json;
+
         @Override
         public Integer call() {
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 List<JobStream> streams = s.admin().streams().stream().filter(js -> stream == null || stream.equals(js.name())).toList();
-                JetStreamViews.consumers(streams, s.inventory().policy(), Instant.now(), out);
+                if (json) {
+                    out.print(JsonViews.consumers(streams, s.inventory().policy()));
+                } else {
+                    JetStreamViews.consumers(streams, s.inventory().policy(), Instant.now(), out);
+                }
                 return ExitCodes.OK;
             });
         }
@@ -101,6 +116,9 @@ final class NatsCommand extends CommandGroup {
         @Option(names = "--job", paramLabel = "ID", description = "Only this job.")
         String job;
 
+        @Option(names = "--json", description = "Print JSON (format_version 1.0; schemas/nats-dead-letters-1.0.schema.json).")
+        boolean json;
+
         @Option(names = "--watch", description = "After the report, print each new MAX_DELIVERIES advisory as it happens (Ctrl-C stops).")
         boolean watch;
 
@@ -116,8 +134,14 @@ final class NatsCommand extends CommandGroup {
                         .filter(js -> job == null || js.name().equals(naming.streamFor(job))).toList();
                 List<NatsAdmin.Advisory> advisories = s.admin().advisories().stream()
                         .filter(a -> job == null || a.stream().equals(naming.streamFor(job))).toList();
-                boolean any = JetStreamViews.deadLetters(advisories, JetStreamAnalysis.deadLetters(streams, naming, Map.of()), naming,
-                        Optional.ofNullable(job), out);
+                List<JetStreamAnalysis.DeadLetters> fromState = JetStreamAnalysis.deadLetters(streams, naming, Map.of());
+                boolean any;
+                if (json) {
+                    out.print(JsonViews.deadLetters(advisories, fromState, naming, Optional.ofNullable(job)));
+                    any = !advisories.isEmpty() || !fromState.isEmpty();
+                } else {
+                    any = JetStreamViews.deadLetters(advisories, fromState, naming, Optional.ofNullable(job), out);
+                }
                 out.flush();
                 if (watch) {
                     follow(s, out, naming.streamFor(job == null ? "*" : job), watchLimit);

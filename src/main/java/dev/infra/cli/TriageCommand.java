@@ -3,6 +3,7 @@ package dev.infra.cli;
 import dev.infra.fleet.Fleet;
 import dev.infra.triage.Triage;
 import dev.infra.triage.TriageReport;
+import dev.infra.view.JsonViews;
 import dev.infra.view.TriageView;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -34,12 +35,20 @@ final class TriageCommand implements Callable<Integer> {
     @Option(names = "--stall", defaultValue = "10m", paramLabel = "DURATION", description = "No pickup for this long is a stall (default: ${DEFAULT-VALUE}).")
     String stall;
 
+    @Option(names = "--json", description = "Print JSON (format_version 1.0; schemas/triage-1.0.schema.json).")
+    boolean json;
+
     @Override
     public Integer call() {
         Duration stallAfter = OptionValues.duration("--stall", stall);
         try (Fleet f = FleetOptions.open(parent.global, 8)) {
             TriageReport report = Triage.run(f, job, since, stallAfter);
-            TriageView.render(report, parent.global.style(), spec.commandLine().getOut());
+            if (json) {
+                spec.commandLine().getOut().print(JsonViews.triage(report));
+                spec.commandLine().getOut().flush();
+            } else {
+                TriageView.render(report, parent.global.style(), spec.commandLine().getOut());
+            }
             return report.verdict().problem() ? ExitCodes.CHANGES : ExitCodes.OK;
         }
     }

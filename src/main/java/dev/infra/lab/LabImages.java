@@ -82,8 +82,11 @@ public final class LabImages {
             try (FileChannel channel = FileChannel.open(cacheDir.resolve(".lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 synchronized (LabImages.class) {
-                    try (FileLock ignored = channel.lock()) {
+                    FileLock lock = channel.lock();
+                    try {
                         work.run();
+                    } finally {
+                        lock.release();
                     }
                 }
             }

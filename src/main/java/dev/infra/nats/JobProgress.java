@@ -31,6 +31,34 @@ public final class JobProgress {
         return new Verdict(true, false, remaining + " remaining, last delivery " + human(quiet) + " ago; " + eta);
     }
 
+    /**
+     * The time to completion at the job's average rate since it was queued: for a report that looks
+     * once and has no earlier look to compare with.
+     */
+    public static String averageEta(JobStream stream, JobStream.Consumer c, Instant now) {
+        long remaining = c.numPending() + c.numAckPending();
+        if (remaining == 0) {
+            return "nothing left";
+        }
+        long done = Math.max(0, c.ackFloorStreamSeq() - stream.firstSeq() + 1);
+        double seconds = Duration.between(stream.created(), now).toMillis() / 1000.0;
+        if (done == 0 || seconds <= 0) {
+            return "unknown: nothing acknowledged yet";
+        }
+        double rate = done / seconds;
+        return String.format("about %s (%.1f acks/s so far)", human(Duration.ofSeconds((long) Math.ceil(remaining / rate))), rate);
+    }
+
+    /** The share of the stream's messages acknowledged, 0..1 (1 for an empty stream). */
+    public static double done(JobStream stream, JobStream.Consumer c) {
+        long total = stream.lastSeq() - stream.firstSeq() + 1;
+        if (stream.lastSeq() == 0 || total <= 0) {
+            return 1.0;
+        }
+        long done = Math.min(total, Math.max(0, c.ackFloorStreamSeq() - stream.firstSeq() + 1));
+        return (double) done / total;
+    }
+
     static String estimate(Sample before, Sample now, long remaining) {
         double seconds = Duration.between(before.at(), now.at()).toMillis() / 1000.0;
         long acked = now.ackFloor() - before.ackFloor();

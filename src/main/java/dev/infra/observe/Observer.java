@@ -217,10 +217,13 @@ public final class Observer {
         }
     }
 
-    /** The host ports a container publishes ("4222/tcp": [{"HostIp": "0.0.0.0", "HostPort": "4222"}, …]), each once. */
-    private static List<Integer> hostPorts(JsonNode ports) {
+    /**
+     * The host ports of a port map as `docker inspect` gives it (NetworkSettings.Ports, HostConfig.PortBindings:
+     * "4222/tcp": [{"HostIp": "0.0.0.0", "HostPort": "4222"}, …]), each once.
+     */
+    public static List<Integer> hostPorts(JsonNode ports) {
         Set<Integer> out = new LinkedHashSet<>();
-        ports.fields().forEachRemaining(e -> e.getValue().forEach(b -> {
+        ports.properties().forEach(e -> e.getValue().forEach(b -> {
             String p = b.path("HostPort").asText("");
             if (p.matches("\\d+")) {
                 out.add(Integer.parseInt(p));

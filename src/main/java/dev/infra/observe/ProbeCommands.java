@@ -41,6 +41,11 @@ public final class ProbeCommands {
                 + "v2) docker compose" + files + " config --hash '*' ;; v1) docker-compose" + files + " config --hash '*' ;; esac) 2>/dev/null";
     }
 
+    /** The last line of the host's audit log (what infra's last apply or restart there did); nothing when there is none. */
+    public static RemoteCommand lastAudit(String auditLog) {
+        return RemoteCommand.of("read the last audit line", "tail -n 1 " + Shell.path(auditLog) + " 2>/dev/null; true");
+    }
+
     /** Logs in and does nothing: the connection and the login shell work. */
     public static RemoteCommand connection() {
         return RemoteCommand.of("check the connection", "true");

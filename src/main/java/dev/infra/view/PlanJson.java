@@ -169,7 +169,7 @@ public final class PlanJson {
                     n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText()), move, notes, slurm));
         }
         Map<String, String> fingerprints = new TreeMap<>();
-        root.path("fingerprints").fields().forEachRemaining(e -> fingerprints.put(e.getKey(), e.getValue().asText()));
+        root.path("fingerprints").properties().forEach(e -> fingerprints.put(e.getKey(), e.getValue().asText()));
         return new Plan(root.path("format_version").asText(), root.path("inventory").asText(),
                 root.path("created_at").asText(), hosts, fingerprints);
     }

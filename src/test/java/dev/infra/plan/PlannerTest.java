@@ -13,6 +13,7 @@ import dev.infra.render.Duties;
 import dev.infra.render.HostState;
 import dev.infra.render.ManagedEnv;
 import dev.infra.secrets.SecretValues;
+import dev.infra.testing.Schemas;
 import dev.infra.view.PlanJson;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -229,6 +230,9 @@ class PlannerTest {
         assertThat(back.plan()).isEqualTo(plan);
         assertThat(back.limit()).isEqualTo("worker");
         assertThat(PlanJson.write(plan, Map.of())).contains("\"reason\" : \"compose_changed\"", "\"detail\" : \"compose file changed\"");
+        assertThat(Schemas.problems("plan", PlanJson.write(plan, Map.of("limit", "worker", "desired_salt", "s", "desired_sha256", "d1"))))
+                .isEmpty();
+        assertThat(Schemas.problems("plan", PlanJson.write(plan, Map.of("kind", "drift")))).isEmpty();
     }
 
     @Test
