@@ -27,6 +27,7 @@ import dev.infra.ssh.SshException;
 import dev.infra.units.Durations;
 import dev.infra.verify.CheckResult.Outcome;
 import dev.infra.verify.Status;
+import dev.infra.view.Progress;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,11 +77,18 @@ public final class Applier {
     private final Options options;
     /** The step the host this thread applies is at (each host is applied on one thread). */
     private final ThreadLocal<Watch> watch = new ThreadLocal<>();
+    private Progress progress = Progress.none();
 
     public Applier(Fleet fleet, PrintWriter out, Options options) {
         this.fleet = fleet;
         this.out = out;
         this.options = options;
+    }
+
+    /** Shows the rollout's state (batch i/n, hosts done and failed, the step of the latest host) as it goes. */
+    public Applier withProgress(Progress progress) {
+        this.progress = progress;
+        return this;
     }
 
     public List<HostResult> apply(Plan plan, List<Observation> observations) {
@@ -136,10 +145,24 @@ public final class Applier {
         for (int i = 0; i < batches.size(); i++) {
             List<Host> batch = batches.get(i);
             if (batches.size() > 1) {
+                progress.clear();
                 out.println("Batch " + (i + 1) + "/" + batches.size() + ": " + batch.stream().map(Host::name).toList());
                 out.flush();
             }
-            List<HostResult> batchResults = fleet.forEach(batch, h -> applyHost(h, byHost.get(h.name()), observed.get(h.name())));
+            String batchName = "batch " + (i + 1) + "/" + batches.size();
+            int before = results.size();
+            int failedBefore = failed;
+            AtomicInteger doneInBatch = new AtomicInteger();
+            AtomicInteger failedInBatch = new AtomicInteger();
+            progress.update(batchName + ": " + before + " host(s) done, " + failed + " failed");
+            List<HostResult> batchResults = fleet.forEach(batch, h -> {
+                HostResult r = applyHost(h, byHost.get(h.name()), observed.get(h.name()));
+                synchronized (doneInBatch) {   // counts reach the progress line in order
+                    int f = failedBefore + (r.ok() ? failedInBatch.get() : failedInBatch.incrementAndGet());
+                    progress.update(batchName + ": " + (before + doneInBatch.incrementAndGet()) + " host(s) done, " + f + " failed");
+                }
+                return r;
+            });
             results.addAll(batchResults);
             failed += (int) batchResults.stream().filter(r -> !r.ok()).count();
             if (failed > options.maxFail()) {
@@ -461,6 +484,7 @@ public final class Applier {
 
     private void say(Host host, String what) {
         synchronized (out) {
+            progress.clear();
             out.println("  " + host.name() + ": " + what);
             out.flush();
         }

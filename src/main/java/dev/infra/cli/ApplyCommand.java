@@ -11,6 +11,7 @@ import dev.infra.plan.Plan;
 import dev.infra.plan.SavedPlan;
 import dev.infra.view.PlanJson;
 import dev.infra.view.PlanTextView;
+import dev.infra.view.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +120,12 @@ final class ApplyCommand implements Callable<Integer> {
         out.println();
         out.println("Applying (lock held at " + FleetLock.of(f).where() + ") …");
         out.flush();
-        List<Applier.HostResult> results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command, allowDataLoss)).apply(plan, observations);
+        List<Applier.HostResult> results;
+        try (Progress progress = parent.global.progress("apply", spec.commandLine().getErr())) {
+            results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command, allowDataLoss)).withProgress(progress)
+                    .apply(plan, observations);
+            progress.finish(results.size() + " host(s) applied, " + results.stream().filter(r -> !r.ok()).count() + " failed");
+        }
         List<Applier.HostResult> failed = results.stream().filter(r -> !r.ok()).toList();
         out.println();
         if (failed.isEmpty()) {

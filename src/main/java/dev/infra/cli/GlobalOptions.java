@@ -6,6 +6,8 @@ import dev.infra.inventory.Inventory;
 import dev.infra.inventory.InventoryLoader;
 import dev.infra.render.Renderer;
 import dev.infra.secrets.SecretResolver;
+import dev.infra.view.Progress;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -65,6 +67,11 @@ public final class GlobalOptions {
 
     public Style style() {
         return Style.detect(noColor);
+    }
+
+    /** Progress of long work on stderr: a status line on a terminal with colour, plain lines otherwise. */
+    public Progress progress(String what, PrintWriter err) {
+        return Progress.of(what, err, !style().color());
     }
 
     /** Loads the inventory; secrets must resolve only for commands that will use their values. */

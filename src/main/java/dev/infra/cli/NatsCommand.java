@@ -11,6 +11,7 @@ import dev.infra.nats.StaleStreams;
 import dev.infra.units.Durations;
 import dev.infra.view.JetStreamViews;
 import dev.infra.view.JsonViews;
+import dev.infra.view.Progress;
 import io.nats.client.Dispatcher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -250,8 +251,13 @@ final class NatsCommand extends CommandGroup {
                     return ExitCodes.OK;
                 }
                 int deleted = 0;
-                for (StaleStreams.Stale x : stale) {
-                    deleted += s.admin().deleteJob(x.stream().name(), x.stream().jobId()).contains(x.stream().name()) ? 1 : 0;
+                try (Progress progress = nats.parent.global.progress("prune", nats.spec.commandLine().getErr())) {
+                    for (int i = 0; i < stale.size(); i++) {
+                        StaleStreams.Stale x = stale.get(i);
+                        progress.update("deleting " + x.stream().name() + ", " + deleted + "/" + stale.size() + " deleted");
+                        deleted += s.admin().deleteJob(x.stream().name(), x.stream().jobId()).contains(x.stream().name()) ? 1 : 0;
+                    }
+                    progress.finish(deleted + "/" + stale.size() + " deleted");
                 }
                 out.println("Deleted " + deleted + " job stream(s).");
                 return deleted == stale.size() ? ExitCodes.OK : ExitCodes.ERROR;

@@ -2,10 +2,12 @@ package dev.infra.cli;
 
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
+import dev.infra.verify.Check;
 import dev.infra.verify.CheckResult;
 import dev.infra.verify.CheckRunner;
 import dev.infra.verify.FleetChecks;
 import dev.infra.verify.VerifyReport;
+import dev.infra.view.Progress;
 import dev.infra.view.VerifyViews;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -51,7 +53,13 @@ final class VerifyCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Fleet f = fleet.open(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
-            List<CheckResult> results = CheckRunner.run(new FleetChecks(f, bound).checks(hosts), bound.plusSeconds(5));
+            List<Check> checks = new FleetChecks(f, bound).checks(hosts);
+            List<CheckResult> results;
+            try (Progress progress = parent.global.progress("verify", spec.commandLine().getErr())) {
+                results = CheckRunner.run(checks, bound.plusSeconds(5),
+                        done -> progress.update(done + "/" + checks.size() + " checks done on " + hosts.size() + " host(s)"));
+                progress.finish(checks.size() + " checks done");
+            }
             VerifyReport report = new VerifyReport(f.inventory().file().toString(), results, Duration.ofNanos(System.nanoTime() - start));
             switch (format) {
                 case "json" -> out.print(VerifyViews.json(report));

@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Runs every check at once, each bounded by its own timeout and all by the run's: a check that
@@ -23,6 +25,12 @@ public final class CheckRunner {
     private CheckRunner() {}
 
     public static List<CheckResult> run(List<Check> checks, Duration overall) {
+        return run(checks, overall, done -> { });
+    }
+
+    /** As {@link #run(List, Duration)}, telling {@code onDone} how many checks have finished each time one does. */
+    public static List<CheckResult> run(List<Check> checks, Duration overall, IntConsumer onDone) {
+        AtomicInteger finished = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(checks.size(), 64)), r -> {
             Thread t = new Thread(r, "check");
             t.setDaemon(true);
@@ -34,7 +42,15 @@ public final class CheckRunner {
         Map<Check, Long> started = new LinkedHashMap<>();
         for (Check c : checks) {
             started.put(c, System.nanoTime());
-            futures.put(c, pool.submit(c.body()));
+            futures.put(c, pool.submit(() -> {
+                try {
+                    return c.body().call();
+                } finally {
+                    synchronized (finished) {   // counts reach onDone in order
+                        onDone.accept(finished.incrementAndGet());
+                    }
+                }
+            }));
         }
         List<CheckResult> results = new ArrayList<>();
         try {
