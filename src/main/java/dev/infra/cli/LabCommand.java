@@ -6,6 +6,7 @@ import dev.infra.lab.Lab;
 import dev.infra.lab.LabDocker;
 import dev.infra.lab.LabException;
 import dev.infra.view.JsonViews;
+import dev.infra.view.Progress;
 import dev.infra.view.Table;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,7 +69,9 @@ final class LabCommand extends CommandGroup {
         @Override
         public Integer call() {
             return lab.withLab((l, out) -> {
-                l.up();
+                try (Progress progress = lab.parent.global.progress("lab", lab.spec.commandLine().getErr())) {
+                    l.withProgress(progress).up();
+                }
                 out.println();
                 Status.print(l, out);
                 return ExitCodes.OK;

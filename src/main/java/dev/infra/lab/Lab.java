@@ -17,6 +17,7 @@ import com.github.dockerjava.api.model.Volume;
 import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.ssh.LocalPaths;
+import dev.infra.view.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -48,6 +49,13 @@ public final class Lab {
     private final LabPlan plan;
     private final LabSshMaterial ssh;
     private final PrintWriter out;
+    private Progress progress = Progress.none();
+
+    /** Shows the image builds' steps as `up` goes. */
+    public Lab withProgress(Progress progress) {
+        this.progress = progress;
+        return this;
+    }
 
     public Lab(DockerClient docker, Inventory inventory, String id, PrintWriter out) {
         this(docker, inventory, id, out, List.of());
@@ -101,7 +109,7 @@ public final class Lab {
 
         out.println("Preparing images (built once, then reused) …");
         out.flush();
-        LabImages images = new LabImages(docker, out, LabImages.defaultCacheDir());
+        LabImages images = new LabImages(docker, out, LabImages.defaultCacheDir()).withProgress(progress);
         Map<String, Path> archives = new LinkedHashMap<>();
         // Labs started at the same time (tests, two terminals) build each image once, not twice.
         images.exclusively(() -> {

@@ -2,10 +2,12 @@ package dev.infra.lab;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.infra.units.Hashing;
 import dev.infra.units.LocalFiles;
+import dev.infra.view.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -58,11 +60,18 @@ public final class LabImages {
     private final DockerClient docker;
     private final PrintWriter progress;
     private final Path cacheDir;
+    private Progress steps = Progress.none();
 
     public LabImages(DockerClient docker, PrintWriter progress, Path cacheDir) {
         this.docker = docker;
         this.progress = progress;
         this.cacheDir = cacheDir;
+    }
+
+    /** Shows the Dockerfile step each build is at, with the time it has taken so far. */
+    public LabImages withProgress(Progress steps) {
+        this.steps = steps;
+        return this;
     }
 
     public static Path defaultCacheDir() {
@@ -123,8 +132,18 @@ public final class LabImages {
                     .withPull(false)
                     .withRemove(true)
                     .withForcerm(true)
-                    .exec(new BuildImageResultCallback())
+                    .exec(new BuildImageResultCallback() {
+                        @Override
+                        public void onNext(BuildResponseItem item) {
+                            String line = item.getStream() == null ? "" : item.getStream().strip();
+                            if (line.startsWith("Step ")) {   // "Step 3/9 : RUN apt-get …"
+                                steps.update("building " + tag + ", " + line);
+                            }
+                            super.onNext(item);
+                        }
+                    })
                     .awaitImageId(20, TimeUnit.MINUTES);
+            steps.clear();
         } catch (IOException | RuntimeException e) {
             throw new LabException("building " + tag + " failed: " + e.getMessage(), e);
         } finally {
