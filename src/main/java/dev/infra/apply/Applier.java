@@ -117,7 +117,7 @@ public final class Applier {
         if (rolling) {
             Outcome before = fleet.clusterReady(running);
             if (before.status() != Status.OK) {
-                out.println("Not starting: the NATS cluster is not healthy (" + before.message() + "). A rolling change takes one server"
+                progress.println(out, "Not starting: the NATS cluster is not healthy (" + before.message() + "). A rolling change takes one server"
                         + " away at a time, which it cannot afford now; bring every server back first (infra verify shows which).");
                 results.add(new HostResult(nats.get(0).name(), false, "the NATS cluster is not healthy before the change"));
                 return results;
@@ -129,14 +129,14 @@ public final class Applier {
             if (r.ok() && rolling) {
                 Optional<String> notWhole = clusterWholeAgain(h);
                 if (notWhole.isPresent()) {
-                    out.println("Stopping: after " + h.name() + " the NATS cluster is not whole again (" + notWhole.get()
+                    progress.println(out, "Stopping: after " + h.name() + " the NATS cluster is not whole again (" + notWhole.get()
                             + "); no other server is touched.");
                     results.set(results.size() - 1, new HostResult(h.name(), false, "the cluster did not become whole again"));
                     return results;
                 }
             }
             if (!r.ok()) {
-                out.println("Stopping: NATS must be healthy before anything that depends on it changes.");
+                progress.println(out, "Stopping: NATS must be healthy before anything that depends on it changes.");
                 return results;
             }
         }
@@ -145,9 +145,7 @@ public final class Applier {
         for (int i = 0; i < batches.size(); i++) {
             List<Host> batch = batches.get(i);
             if (batches.size() > 1) {
-                progress.clear();
-                out.println("Batch " + (i + 1) + "/" + batches.size() + ": " + batch.stream().map(Host::name).toList());
-                out.flush();
+                progress.println(out, "Batch " + (i + 1) + "/" + batches.size() + ": " + batch.stream().map(Host::name).toList());
             }
             String batchName = "batch " + (i + 1) + "/" + batches.size();
             int before = results.size();
@@ -168,7 +166,7 @@ public final class Applier {
             if (failed > options.maxFail()) {
                 List<String> skipped = batches.subList(i + 1, batches.size()).stream().flatMap(List::stream).map(Host::name).toList();
                 if (!skipped.isEmpty()) {
-                    out.println("Stopping the rollout: " + failed + " host(s) failed (--max-fail " + options.maxFail()
+                    progress.println(out, "Stopping the rollout: " + failed + " host(s) failed (--max-fail " + options.maxFail()
                             + "). Not touched: " + String.join(", ", skipped) + ".");
                 }
                 break;
@@ -483,11 +481,7 @@ public final class Applier {
     }
 
     private void say(Host host, String what) {
-        synchronized (out) {
-            progress.clear();
-            out.println("  " + host.name() + ": " + what);
-            out.flush();
-        }
+        progress.println(out, "  " + host.name() + ": " + what);
     }
 
     static final class StepFailed extends RuntimeException {

@@ -128,6 +128,9 @@ final class NatsCommand extends CommandGroup {
 
         @Override
         public Integer call() {
+            if (json && watch) {
+                throw new UserError("--json prints one document and ends; --watch follows advisories as text: use one of them");
+            }
             Duration watchLimit = watchFor == null ? Duration.ofDays(3650) : OptionValues.duration("--for", watchFor);
             return withNats(nats.parent, nats.spec, (s, out) -> {
                 var naming = s.inventory().policy().naming();

@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -143,14 +144,12 @@ public final class LabImages {
                         }
                     })
                     .awaitImageId(20, TimeUnit.MINUTES);
-            steps.clear();
         } catch (IOException | RuntimeException e) {
             throw new LabException("building " + tag + " failed: " + e.getMessage(), e);
         } finally {
             LocalFiles.deleteTree(context);
         }
-        progress.printf("  built %s in %.1f s%n", tag, (System.nanoTime() - start) / 1e9);
-        progress.flush();
+        steps.println(progress, String.format(Locale.ROOT, "  built %s in %.1f s", tag, (System.nanoTime() - start) / 1e9));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.infra.nats;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -46,7 +47,7 @@ public final class JobProgress {
             return "unknown: nothing acknowledged yet";
         }
         double rate = done / seconds;
-        return String.format("about %s (%.1f acks/s so far)", human(Duration.ofSeconds((long) Math.ceil(remaining / rate))), rate);
+        return String.format(Locale.ROOT, "about %s (%.1f acks/s so far)", human(Duration.ofSeconds((long) Math.ceil(remaining / rate))), rate);
     }
 
     /** The share of the stream's messages acknowledged, 0..1 (1 for an empty stream). */
@@ -66,7 +67,7 @@ public final class JobProgress {
             return "ETA: unknown (no acks since the last look)";
         }
         double rate = acked / seconds;
-        return String.format("%.1f acks/s, ETA %s", rate, human(Duration.ofSeconds((long) Math.ceil(remaining / rate))));
+        return String.format(Locale.ROOT, "%.1f acks/s, ETA %s", rate, human(Duration.ofSeconds((long) Math.ceil(remaining / rate))));
     }
 
     static String human(Duration d) {

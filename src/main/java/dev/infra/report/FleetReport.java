@@ -24,10 +24,11 @@ public record FleetReport(String inventory, Instant generated, Duration took, Li
      *
      * @param via         the jump host it is reached through (empty: directly from the operator's machine)
      * @param natsTargets the inventory names of the NATS hosts its containers must reach
+     * @param auditRead   its audit log was read (an empty {@code lastApply} then means: never applied)
      */
     public record HostEntry(String name, String address, List<String> roles, Optional<String> via, boolean jumpHost, Status status,
                             List<ServiceState> services, List<CheckResult> checks, List<String> natsTargets, Drift drift,
-                            Optional<Apply> lastApply) {
+                            Optional<Apply> lastApply, boolean auditRead) {
         /** The checks that did not pass, worst first. */
         public List<CheckResult> failing() {
             return checks.stream().filter(c -> c.status() != Status.OK)

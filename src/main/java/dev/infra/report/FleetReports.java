@@ -62,7 +62,6 @@ public final class FleetReports {
 
     public static FleetReport build(Facts f) {
         List<HostEntry> hosts = new ArrayList<>();
-        Set<String> names = f.hosts().stream().map(Host::name).collect(Collectors.toSet());
         List<CheckResult> natsChecks = new ArrayList<>();
         for (Host h : f.hosts()) {
             HostState d = f.desired().apply(h.name());
@@ -74,12 +73,13 @@ public final class FleetReports {
                 }
                 (NATS_CHECKS.contains(c.id()) ? natsChecks : own).add(c);
             }
-            Status status = Status.worst(own.stream().map(CheckResult::status).toList());
+            // Every host has checks (ssh at least): none means they were not read, which is no OK.
+            Status status = own.isEmpty() ? Status.UNKNOWN : Status.worst(own.stream().map(CheckResult::status).toList());
             Optional<Fleet.Observation> o = Optional.ofNullable(f.observations().get(h.name()));
             hosts.add(new HostEntry(h.name(), h.address().orElse(h.ssh().alias().orElse("")), h.roles().stream().map(Role::id).toList(),
-                    h.via().filter(names::contains), duties.jumpHost(), status, services(d, o), own,
+                    h.via(), duties.jumpHost(), status, services(d, o), own,
                     duties.natsReach().stream().map(NatsEndpoint::host).distinct().toList(),
-                    drift(h.name(), o, f.plan()), lastApply(f.audit().get(h.name()))));
+                    drift(h.name(), o, f.plan()), lastApply(f.audit().get(h.name())), f.audit().containsKey(h.name())));
         }
         List<JobRow> jobs = f.streams().map(s -> jobs(s, f.policy(), f.now())).orElse(List.of());
         return new FleetReport(f.inventory(), f.now(), f.took(), hosts, new NatsSection(natsChecks, jobs, f.natsError()), f.unread());
@@ -148,7 +148,8 @@ public final class FleetReports {
                 continue;
             }
             Optional<JobStream.Consumer> c = s.consumer(naming.consumerFor(s.jobId().get()));
-            out.add(new JobRow(s.name(), s.jobId().get(), Duration.between(s.created(), now), s.messages(),
+            Duration age = Duration.between(s.created(), now);
+            out.add(new JobRow(s.name(), s.jobId().get(), age.isNegative() ? Duration.ZERO : age, s.messages(),
                     c.map(JobStream.Consumer::numPending).orElse(0L), c.map(JobStream.Consumer::numAckPending).orElse(0L),
                     c.map(JobStream.Consumer::numRedelivered).orElse(0L), dead.getOrDefault(s.name(), 0L), s.lastActivity(),
                     c.map(x -> JobProgress.done(s, x)).orElse(0.0),

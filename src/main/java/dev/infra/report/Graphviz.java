@@ -1,5 +1,6 @@
 package dev.infra.report;
 
+import dev.infra.ssh.Background;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,11 +28,16 @@ public final class Graphviz {
             return new Drawing("", "Graphviz's dot is not installed here (apt-get install graphviz): the topology is listed, not drawn");
         }
         try {
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(dot.getBytes(StandardCharsets.UTF_8));
-            }
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), Background.THREAD_PER_TASK);
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), Background.THREAD_PER_TASK);
+            // Written beside the wait, so that a dot that stops reading is bounded by the timeout too.
+            CompletableFuture.runAsync(() -> {
+                try (OutputStream in = p.getOutputStream()) {
+                    in.write(dot.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // dot ended early: its exit status and stderr say why
+                }
+            }, Background.THREAD_PER_TASK);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return new Drawing("", "dot did not finish within " + timeout.toSeconds() + "s");
@@ -42,9 +48,6 @@ public final class Graphviz {
             String svg = out.join();
             int start = svg.indexOf("<svg");
             return new Drawing(start < 0 ? svg : svg.substring(start), "");
-        } catch (IOException e) {
-            p.destroyForcibly();
-            return new Drawing("", "dot failed: " + e.getMessage());
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();

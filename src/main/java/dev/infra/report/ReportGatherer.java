@@ -32,30 +32,29 @@ import java.util.function.Supplier;
  * that fails or runs out of time is named in the report; the rest is still shown.
  */
 public final class ReportGatherer {
+    static final Duration PLAN_TIME = Duration.ofSeconds(5);
+
     private ReportGatherer() {}
 
     public static FleetReport gather(Fleet f, List<Host> hosts, Duration bound) {
         long start = System.nanoTime();
+        // The checks run within the bound itself; everything is awaited until the bound and a margin.
         long deadline = start + bound.plusSeconds(5).toNanos();
         List<String> unread = new ArrayList<>();
-        CompletableFuture<List<CheckResult>> checks = async(() -> CheckRunner.run(new FleetChecks(f, bound).checks(hosts), bound.plusSeconds(5)));
-        CompletableFuture<List<Fleet.Observation>> observations = async(() -> f.observe(hosts));
-        CompletableFuture<Map<String, String>> audit = async(() -> {
-            Map<String, String> out = new LinkedHashMap<>();
-            List<Optional<String>> lines = f.forEach(hosts, h -> {
-                try {
-                    ExecResult r = f.remote(h).run(ProbeCommands.lastAudit(HostCommands.AUDIT_LOG), bound);
-                    return r.ok() ? Optional.of(r.stdout()) : Optional.<String>empty();
-                } catch (RuntimeException e) {
-                    return Optional.<String>empty();
+        CompletableFuture<List<CheckResult>> checks = async(() -> CheckRunner.run(new FleetChecks(f, bound).checks(hosts), bound));
+        // Per host, so that one host that hangs costs only its own state and audit line.
+        Map<Host, CompletableFuture<Fleet.Observation>> states = new LinkedHashMap<>();
+        Map<Host, CompletableFuture<String>> audits = new LinkedHashMap<>();
+        for (Host h : hosts) {
+            states.put(h, async(() -> f.observe(List.of(h)).get(0)));
+            audits.put(h, async(() -> {
+                ExecResult r = f.remote(h).run(ProbeCommands.lastAudit(HostCommands.AUDIT_LOG), bound);
+                if (!r.ok()) {
+                    throw new IllegalStateException(r.reason());
                 }
-            });
-            for (int i = 0; i < hosts.size(); i++) {
-                String host = hosts.get(i).name();
-                lines.get(i).ifPresent(v -> out.put(host, v));
-            }
-            return out;
-        });
+                return r.stdout();
+            }));
+        }
         CompletableFuture<List<JobStream>> streams = async(() -> {
             try (NatsAdmin admin = f.jetStream(bound)) {
                 return admin.streams();
@@ -65,16 +64,23 @@ public final class ReportGatherer {
         });
 
         List<CheckResult> results = await(checks, deadline, "verify's checks", unread).orElse(List.of());
-        Optional<List<Fleet.Observation>> observed = await(observations, deadline, "the hosts' state (services, drift)", unread);
         Map<String, Fleet.Observation> byHost = new LinkedHashMap<>();
-        observed.ifPresent(os -> os.forEach(o -> byHost.put(o.host().name(), o)));
-        Optional<Plan> plan = observed.flatMap(os -> await(async(() -> f.plan(os)), deadline, "the plan (drift)", unread));
-        Map<String, String> audits = await(audit, deadline, "the audit logs (last apply)", unread).orElse(Map.of());
+        List<String> slow = new ArrayList<>();
+        states.forEach((h, part) -> await(part, deadline, h.name(), slow).ifPresent(o -> byHost.put(h.name(), o)));
+        if (!slow.isEmpty()) {
+            unread.add("the state (services, drift) of " + String.join("; ", slow));
+        }
+        // The plan is local work on what was read (and, for a NATS change, a look at its store): it gets its own few seconds.
+        Optional<Plan> plan = byHost.isEmpty() ? Optional.empty()
+                : await(async(() -> f.plan(List.copyOf(byHost.values()))), Math.max(deadline, System.nanoTime() + PLAN_TIME.toNanos()),
+                "the plan (drift)", unread);
+        Map<String, String> lastApplies = new LinkedHashMap<>();
+        audits.forEach((h, part) -> await(part, deadline, h.name(), new ArrayList<>()).ifPresent(a -> lastApplies.put(h.name(), a)));
         List<String> natsError = new ArrayList<>();
         Optional<List<JobStream>> jobStreams = await(streams, deadline, "JetStream (the job streams)", natsError);
         unread.addAll(natsError);
         return FleetReports.build(new FleetReports.Facts(f.inventory().file().toString(), hosts, f::desired, f.inventory().policy(),
-                results, byHost, plan, audits, jobStreams, natsError.stream().findFirst(), unread, Instant.now(),
+                results, byHost, plan, lastApplies, jobStreams, natsError.stream().findFirst(), unread, Instant.now(),
                 Duration.ofNanos(System.nanoTime() - start)));
     }
 

@@ -4,6 +4,7 @@ import dev.infra.report.FleetReport.HostEntry;
 import dev.infra.report.FleetReport.ServiceState;
 import dev.infra.verify.Status;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -12,7 +13,8 @@ import java.util.stream.Collectors;
  * path to NATS, each coloured by its verify status. Graphviz places everything; nothing here has coordinates.
  */
 public final class Topology {
-    static final String OPERATOR = "operator";
+    /** The operator's machine: a name no host can have (host names take no parentheses). */
+    static final String OPERATOR = "(you)";
     /** Fill and line colour per status. */
     static final Map<Status, String[]> COLOURS = Map.of(
             Status.OK, new String[] {"#e3f4e6", "#2e7d32"},
@@ -28,7 +30,7 @@ public final class Topology {
                 .append("  graph [rankdir=LR, nodesep=0.25, ranksep=0.9, fontname=\"Helvetica\", bgcolor=\"transparent\"];\n")
                 .append("  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, margin=\"0.12,0.06\"];\n")
                 .append("  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.7];\n")
-                .append("  ").append(id(OPERATOR)).append(" [id=\"node-operator\", shape=box, style=\"rounded\", ")
+                .append("  ").append(id(OPERATOR)).append(" [id=\"operator-machine\", shape=box, style=\"rounded\", ")
                 .append("label=<<b>you</b><br/><font point-size=\"9\">operator's machine</font>>];\n");
         for (HostEntry h : r.hosts()) {
             String[] c = COLOURS.get(h.status());
@@ -36,6 +38,12 @@ public final class Topology {
                     .append("\", color=\"").append(c[1]).append("\", penwidth=").append(h.status() == Status.OK ? "1" : "2")
                     .append(", label=<").append(label(h)).append(">];\n");
         }
+        // A jump host outside the report (a --limit that left it out) is still on the path.
+        r.hosts().stream().map(HostEntry::via).flatMap(Optional::stream).distinct()
+                .filter(v -> r.hosts().stream().noneMatch(h -> h.name().equals(v)))
+                .forEach(v -> s.append("  ").append(id(v)).append(" [id=\"node-").append(attr(v)).append("\", style=\"rounded,dashed\", ")
+                        .append("label=<<b>").append(html(v)).append("</b><br/><font point-size=\"9\">jump host (not in this report)</font>>];\n")
+                        .append("  ").append(id(OPERATOR)).append(" -> ").append(id(v)).append(" [label=\"ssh\"];\n"));
         for (HostEntry h : r.hosts()) {
             String from = h.via().orElse(OPERATOR);
             s.append("  ").append(id(from)).append(" -> ").append(id(h.name())).append(" [label=\"ssh\", color=\"")

@@ -46,8 +46,10 @@ public final class CheckRunner {
                 try {
                     return c.body().call();
                 } finally {
-                    synchronized (finished) {   // counts reach onDone in order
-                        onDone.accept(finished.incrementAndGet());
+                    synchronized (finished) {   // counts reach onDone in order, and none after run() returned
+                        if (finished.get() >= 0) {
+                            onDone.accept(finished.incrementAndGet());
+                        }
                     }
                 }
             }));
@@ -78,6 +80,9 @@ public final class CheckRunner {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         } finally {
+            synchronized (finished) {
+                finished.set(Integer.MIN_VALUE);   // a check still unwinding after its time ran out is not reported
+            }
             pool.shutdownNow();
         }
         return results;

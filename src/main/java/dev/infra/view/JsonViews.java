@@ -1,6 +1,7 @@
 package dev.infra.view;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -89,7 +90,7 @@ public final class JsonViews {
             o.put("name", js.name());
             o.put("job", js.jobId().orElse(null));
             o.put("created", js.created().toString());
-            o.put("age_ms", Duration.between(js.created(), now).toMillis());
+            o.put("age_ms", Math.max(0, Duration.between(js.created(), now).toMillis()));   // the server's clock may be ahead
             o.put("messages", js.messages());
             o.put("bytes", js.bytes());
             o.put("consumers", js.consumers().size());
@@ -162,9 +163,15 @@ public final class JsonViews {
         root.put("where", where);
         root.put("locked", holder.isPresent());
         if (holder.isPresent()) {
+            JsonNode parsed;
             try {
-                root.set("holder", JSON.readTree(holder.get()));
+                parsed = JSON.readTree(holder.get());
             } catch (JsonProcessingException e) {
+                parsed = null;
+            }
+            if (parsed != null && parsed.isObject()) {
+                root.set("holder", parsed);
+            } else {
                 root.put("holder", holder.get());   // a lock file written by hand: shown as it is
             }
         } else {

@@ -19,6 +19,8 @@ public abstract class Progress implements AutoCloseable {
     static final long PLAIN_EVERY_MS = 5000;
     final long start = System.nanoTime();
     private final String what;
+    private boolean done;
+    private String last;
 
     Progress(String what) {
         this.what = what;
@@ -31,8 +33,10 @@ public abstract class Progress implements AutoCloseable {
     public static Progress of(String what, PrintWriter err, boolean plain) {
         if (!plain && System.console() != null) {
             try {
+                // nativeSignals(false): JLine would otherwise reset SIGINT to the OS default, and Ctrl-C
+                // would end the JVM without its shutdown hooks (apply's lock release among them).
                 Terminal t = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysErr)
-                        .dumb(false).build();
+                        .nativeSignals(false).dumb(false).build();
                 if (!Terminal.TYPE_DUMB.equals(t.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(t.getType())) {
                     return new Line(what, t);
                 }
@@ -52,21 +56,46 @@ public abstract class Progress implements AutoCloseable {
         };
     }
 
-    /** The current state, e.g. "batch 2/4: 5 host(s) done, 0 failed". */
+    /** The current state, e.g. "batch 2/4: 5 host(s) done, 0 failed"; nothing once finished or closed. */
     public final synchronized void update(String state) {
-        show(text(state), false);
+        if (!done) {
+            last = state;
+            show(text(state), false);
+        }
     }
 
-    /** Work that prints its own lines (apply's per-host steps) clears the status line first. */
-    public synchronized void clear() {}
+    /**
+     * A line of the command's own output ({@code out}, apply's per-host steps) while progress shows:
+     * the status line is cleared first and drawn again after, so the two never share a line.
+     */
+    public final synchronized void println(PrintWriter out, String line) {
+        clear();
+        out.println(line);
+        out.flush();
+        if (!done && last != null) {
+            redraw(text(last));
+        }
+    }
 
-    /** The final state; a terminal's status line is cleared, a plain line is printed. */
+    /** The final state; a terminal's status line is cleared, a plain line is printed. Later updates show nothing. */
     public final synchronized void finish(String state) {
-        show(text(state), true);
+        if (!done) {
+            done = true;
+            show(text(state), true);
+        }
     }
 
     @Override
-    public void close() {}
+    public synchronized void close() {
+        done = true;
+        clear();
+    }
+
+    /** Removes the status line from the screen (a terminal's); nothing for plain lines. */
+    synchronized void clear() {}
+
+    /** Shows the status line again after a line of output (a terminal's); nothing for plain lines. */
+    void redraw(String text) {}
 
     String text(String state) {
         return what + ": " + state + String.format(Locale.ROOT, " (%ds)", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
@@ -87,9 +116,13 @@ public abstract class Progress implements AutoCloseable {
         @Override
         void show(String text, boolean last) {
             clear();
-            if (last) {
-                return;
+            if (!last) {
+                redraw(text);
             }
+        }
+
+        @Override
+        void redraw(String text) {
             int width = Math.max(20, terminal.getWidth() - 1);
             terminal.writer().print(text.length() > width ? text.substring(0, width - 1) + "…" : text);
             terminal.flush();
@@ -97,7 +130,7 @@ public abstract class Progress implements AutoCloseable {
         }
 
         @Override
-        public synchronized void clear() {
+        synchronized void clear() {
             if (shown) {
                 terminal.puts(Capability.carriage_return);
                 terminal.puts(Capability.clr_eol);
@@ -108,7 +141,7 @@ public abstract class Progress implements AutoCloseable {
 
         @Override
         public synchronized void close() {
-            clear();
+            super.close();
             try {
                 terminal.close();
             } catch (IOException e) {

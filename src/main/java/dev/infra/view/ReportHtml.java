@@ -83,7 +83,7 @@ public final class ReportHtml {
         m.put("driftChanges", h.drift().changes());
         m.put("lastApply", h.lastApply().map(a -> a.result() + " · " + ago(a.time(), now) + " by " + a.who() + " (" + a.command() + ")"
                 + (a.changes().isEmpty() ? "" : ": " + String.join("; ", a.changes())) + (a.error().isEmpty() ? "" : " · " + a.error()))
-                .orElse("none recorded (no ~/.infra/audit.log)"));
+                .orElse(h.auditRead() ? "none recorded (no ~/.infra/audit.log)" : "not read (the host did not answer in time)"));
         return m;
     }
 

@@ -69,6 +69,14 @@ class CommandLineTest {
     }
 
     @Test
+    void deadLettersJsonAndWatchAreRefusedTogetherBeforeAnyConnection() {
+        Cli.Result r = Cli.run("-i", Cli.inventory("lab.yml"), "--templates", Cli.templates(), "--var", "bastion_port=9",
+                "nats", "dead-letters", "--json", "--watch");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("--json prints one document and ends").doesNotContain("onnect");
+    }
+
+    @Test
     void versionIsPrinted() {
         Cli.Result r = Cli.run("--version");
         assertThat(r.exitCode()).isZero();

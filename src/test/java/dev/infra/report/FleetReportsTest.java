@@ -61,6 +61,27 @@ class FleetReportsTest {
     }
 
     @Test
+    void hostsWhoseChecksWereNotReadAreUnknownNotOk() {
+        FleetReport r = build(List.of(), Map.of(), Optional.empty(), Map.of(), Optional.empty());
+        assertThat(r.hosts()).allSatisfy(h -> assertThat(h.status()).isEqualTo(Status.UNKNOWN));
+        assertThat(r.status()).isEqualTo(Status.UNKNOWN);
+        assertThat(host(r, "ami-worker-2").auditRead()).isFalse();
+    }
+
+    @Test
+    void aJumpHostLeftOutOfTheReportIsStillOnTheDrawnPath() {
+        List<Host> onlyWorker = List.of(INV.hosts().get("ami-worker-2"));
+        FleetReport r = FleetReports.build(new FleetReports.Facts("inventory/ami.yml", onlyWorker, DESIRED::host, INV.policy(),
+                List.of(check("ssh", "ami-worker-2", Status.OK)), Map.of(), Optional.empty(), Map.of("ami-worker-2", ""), Optional.empty(),
+                Optional.empty(), List.of(), NOW, Duration.ZERO));
+        assertThat(host(r, "ami-worker-2").via()).contains("ami-cc");
+        String dot = Topology.dot(r);
+        assertThat(dot).contains("\"ami-cc\" [id=\"node-ami-cc\"").contains("not in this report")
+                .contains("\"(you)\" -> \"ami-cc\"").contains("\"ami-cc\" -> \"ami-worker-2\"")
+                .doesNotContain("\"(you)\" -> \"ami-worker-2\"");
+    }
+
+    @Test
     void driftIsInSyncDriftedOrUnknownWithWhy() {
         Host w = INV.hosts().get("ami-worker-2");
         Host app = INV.hosts().get("ami-live");

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,7 +55,22 @@ class ReportDrawingTest {
                         status == Status.OK ? "" : "infra apply --limit " + name, Duration.ofMillis(5)));
         List<String> nats = roles.contains("worker") || roles.contains("app") ? List.of("ami-redis-1") : List.of();
         return new HostEntry(name, "10.0.0.1", roles, via, jump, status, services, checks, nats,
-                new Drift(DriftState.IN_SYNC, List.of(), ""), Optional.empty());
+                new Drift(DriftState.IN_SYNC, List.of(), ""), Optional.empty(), true);
+    }
+
+    @Test
+    void whatHostsSayIsEscapedNotMarkup() {
+        FleetReport r = fleet(4);
+        HostEntry w = r.hosts().get(3);
+        HostEntry evil = new HostEntry(w.name(), w.address(), w.roles(), w.via(), false, Status.CRIT, w.services(),
+                List.of(new CheckResult("env", w.name(), Status.CRIT, "<script>alert(1)</script> & \"quoted\"", "x' onload='y", Duration.ZERO)),
+                w.natsTargets(), w.drift(), w.lastApply(), true);
+        List<HostEntry> hosts = new ArrayList<>(r.hosts().subList(0, 3));
+        hosts.add(evil);
+        String html = ReportHtml.render(new FleetReport(r.inventory(), r.generated(), r.took(), hosts, r.nats(), List.of("<b>x</b>")),
+                new Graphviz.Drawing("", "no dot"));
+        assertThat(html).doesNotContain("<script>alert").contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;")
+                .doesNotContain("<b>x</b>").contains("x&#39; onload=&#39;y");
     }
 
     @ParameterizedTest

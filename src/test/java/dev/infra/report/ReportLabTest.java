@@ -90,8 +90,8 @@ class ReportLabTest {
         assertThat(dom.select("#topology svg #node-ami-cc [stroke=\"#2e7d32\"]")).as("drawn green").isNotEmpty();
 
         // The jump host sits between the operator and every other host.
-        assertThat(dom.select("#topology svg #node-operator")).isNotEmpty();
-        assertThat(dom.select("#topology svg g.edge title").eachText()).contains("operator->ami-cc", "ami-cc->ami-worker-2",
+        assertThat(dom.select("#topology svg #operator-machine")).isNotEmpty();
+        assertThat(dom.select("#topology svg g.edge title").eachText()).contains("(you)->ami-cc", "ami-cc->ami-worker-2",
                 "ami-worker-2->ami-redis-1");
 
         Element job = dom.selectFirst("tr.job[data-job=4711]");
@@ -142,7 +142,9 @@ class ReportLabTest {
             assertThat(dom.getElementById("unread").text()).contains("JetStream (the job streams)");
             // It does not answer within the checks' time: verify's UNKNOWN (a refusal would be CRIT).
             assertThat(dom.getElementById("host-ami-redis-1").attr("data-status")).isIn("CRIT", "UNKNOWN");
-            assertThat(dom.getElementById("host-ami-live").attr("data-status")).as("still read").isNotEmpty();
+            // The other hosts were read all the same: their state (drift) and their checks.
+            assertThat(dom.select("#host-ami-live [data-drift]").attr("data-drift")).as("ami-live's state was read").isNotEqualTo("UNKNOWN");
+            assertThat(dom.getElementById("host-ami-cc").attr("data-status")).isEqualTo("OK");
             assertThat(dom.getElementById("no-jobs").text()).contains("could be read");
         } finally {
             lab.docker().unpauseContainerCmd(container).exec();

@@ -33,6 +33,25 @@ class ProgressTest {
     }
 
     @Test
+    void aLineOfOutputClearsTheStatusLineAndItComesBackAfterButNeverAfterTheEnd() throws Exception {
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        Terminal xterm = TerminalBuilder.builder().system(false).type("xterm").size(new Size(80, 24))
+                .streams(new ByteArrayInputStream(new byte[0]), screen).build();
+        StringWriter stdout = new StringWriter();
+        Progress p = new Progress.Line("apply", xterm);
+        p.update("batch 1/2: 0 host(s) done, 0 failed");
+        p.println(new PrintWriter(stdout), "  w1: healthy");
+        String afterLine = screen.toString(StandardCharsets.UTF_8);
+        assertThat(afterLine).endsWith("apply: batch 1/2: 0 host(s) done, 0 failed (0s)");
+        assertThat(stdout.toString()).isEqualTo("  w1: healthy" + System.lineSeparator());
+        p.finish("2 host(s) applied, 0 failed");
+        int before = screen.size();
+        p.update("a straggler's late update");
+        p.close();
+        assertThat(screen.toString(StandardCharsets.UTF_8).substring(before)).doesNotContain("straggler");
+    }
+
+    @Test
     void plainLinesOnlyOnceTheWorkHasRunAWhileAndAFinalOne() throws Exception {
         StringWriter quick = new StringWriter();
         Progress fast = new Progress.Plain("prune", new PrintWriter(quick), 60_000);
