@@ -1,5 +1,6 @@
 package dev.infra.cli;
 
+import dev.infra.diag.Messages;
 import dev.infra.fleet.Fleet;
 import dev.infra.report.FleetReport;
 import dev.infra.report.Graphviz;
@@ -9,6 +10,7 @@ import dev.infra.units.LocalFiles;
 import dev.infra.view.ReportHtml;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -52,6 +54,10 @@ final class ReportCommand implements Callable<Integer> {
         try (Fleet f = fleet.open(parent.global)) {
             FleetReport report = ReportGatherer.gather(f, fleet.hosts(f.inventory()), bound);
             Graphviz.Drawing drawing = Graphviz.svg(Topology.dot(report), Duration.ofSeconds(30));
+            Path dir = out.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
             LocalFiles.writeAtomically(out, ReportHtml.render(report, drawing));
             long failing = report.hosts().stream().mapToLong(h -> h.failing().size()).sum();
             w.println("Wrote " + out + ": " + report.hosts().size() + " host(s), " + report.status() + " (" + failing + " failing check(s)), "
@@ -66,7 +72,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         } catch (IOException e) {
-            throw new UserError("cannot write " + out + ": " + e.getMessage());
+            throw new UserError("cannot write " + out + ": " + Messages.of(e));
         }
     }
 

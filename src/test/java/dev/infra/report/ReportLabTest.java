@@ -41,8 +41,9 @@ class ReportLabTest {
         lab.converge();
     }
 
-    /** Job 4711: 10 tasks queued, 4 done (fetched and acknowledged as a worker would). */
+    /** Job 4711: 10 tasks queued, 4 done (fetched and acknowledged as a worker would); the lab's workers stopped, so it stays so. */
     static void aJobInProgress() {
+        lab.workers("stop");
         lab.nats(nc -> {
             JobFixtures.createJob(nc.jetStreamManagement(), "4711", 2, Duration.ofMinutes(5));
             for (int i = 0; i < 10; i++) {
@@ -60,9 +61,8 @@ class ReportLabTest {
 
     @Test
     void aWorkerWithoutNatsUrlIsRedWithItsFixBesideTheJobsProgressAndTheTopology(@TempDir Path profile) throws Exception {
-        lab.workers("stop");   // nothing consumes job 4711 meanwhile: its progress stays at 4 of 10
-        lab.recreateWithoutNatsUrl("ami-worker-2", "celeryworker");
         aJobInProgress();
+        lab.recreateWithoutNatsUrl("ami-worker-2", "celeryworker");   // it cannot consume job 4711: no NATS_URL
         Path html = OUT.resolve("fleet.html");
         Cli.Result r = lab.infra("report", "--out", html.toString());
         assertThat(r.exitCode()).as(r.all()).isZero();
