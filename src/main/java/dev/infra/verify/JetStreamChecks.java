@@ -8,6 +8,7 @@ import dev.infra.nats.JobStream;
 import dev.infra.nats.NatsAdmin;
 import dev.infra.nats.StaleStreams;
 import dev.infra.ssh.Background;
+import dev.infra.ssh.SshException;
 import dev.infra.verify.CheckResult.Outcome;
 import java.io.IOException;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /** verify's `streams` and `consumers` checks: one JetStream read shared by both, the judgements pure. */
@@ -71,7 +73,22 @@ final class JetStreamChecks {
         try {
             v = view();
         } catch (RuntimeException e) {
-            return Outcome.unknown("cannot read JetStream: " + Messages.of(e), "is NATS running? see the jetstream check");
+            Throwable root = e;
+            boolean transport = false;
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                transport |= t instanceof IOException || t instanceof SshException || t instanceof TimeoutException;
+                root = t;
+            }
+            if (transport) {
+                return Outcome.unknown("cannot read JetStream: " + Messages.of(e), "is NATS running? see the jetstream check");
+            }
+            // Not NATS being away but a fault in reading it: say where, as ErrorHandling does for an internal error.
+            if (System.getenv("INFRA_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            StackTraceElement at = root.getStackTrace().length > 0 ? root.getStackTrace()[0] : null;
+            return Outcome.unknown("cannot read JetStream: internal error " + root + (at == null ? "" : " at " + at),
+                    "run with INFRA_DEBUG=1 for details; please report it");
         }
         return check.apply(v);
     }
