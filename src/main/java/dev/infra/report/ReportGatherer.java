@@ -1,6 +1,7 @@
 package dev.infra.report;
 
 import dev.infra.apply.HostCommands;
+import dev.infra.diag.Messages;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.nats.JobStream;
@@ -41,12 +42,16 @@ public final class ReportGatherer {
         // The checks run within the bound itself; everything is awaited until the bound and a margin.
         long deadline = start + bound.plusSeconds(5).toNanos();
         List<String> unread = new ArrayList<>();
-        CompletableFuture<List<CheckResult>> checks = async(() -> CheckRunner.run(new FleetChecks(f, bound).checks(hosts), bound));
-        // Per host, so that one host that hangs costs only its own state and audit line.
+        // Per host, so that one host that hangs costs only its own state and audit line. The one read of a
+        // host serves its drift and verify's service and env checks alike.
         Map<Host, CompletableFuture<Fleet.Observation>> states = new LinkedHashMap<>();
         Map<Host, CompletableFuture<String>> audits = new LinkedHashMap<>();
         for (Host h : hosts) {
             states.put(h, async(() -> f.observe(List.of(h)).get(0)));
+        }
+        CompletableFuture<List<CheckResult>> checks = async(() -> CheckRunner.run(new FleetChecks(f, bound, h -> states.get(h).join())
+                .checks(hosts), bound));
+        for (Host h : hosts) {
             audits.put(h, async(() -> {
                 ExecResult r = f.remote(h).run(ProbeCommands.lastAudit(HostCommands.AUDIT_LOG), bound);
                 if (!r.ok()) {
@@ -95,8 +100,7 @@ public final class ReportGatherer {
         } catch (TimeoutException e) {
             unread.add(what + ": not read within the time allowed (--timeout)");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof IllegalStateException && e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause();
-            unread.add(what + ": " + cause.getMessage());
+            unread.add(what + ": " + Messages.of(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unread.add(what + ": interrupted");

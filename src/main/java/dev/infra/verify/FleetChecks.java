@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The checks of `infra verify`, built from each host's desired state (its duties): what it runs,
@@ -48,11 +49,21 @@ public final class FleetChecks {
     private final Map<String, CompletableFuture<ObservedHost>> observed = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<SlurmStatus>> slurm = new ConcurrentHashMap<>();
     private final JetStreamChecks jetStream;
+    private final Function<Host, Fleet.Observation> read;
 
     public FleetChecks(Fleet fleet, Duration timeout) {
+        this(fleet, timeout, fleet::observeContainers);
+    }
+
+    /**
+     * With {@code read} giving each host's state: a caller that reads whole hosts anyway (the report,
+     * for drift) shares that one read with the service and env checks instead of a second round trip.
+     */
+    public FleetChecks(Fleet fleet, Duration timeout, Function<Host, Fleet.Observation> read) {
         this.fleet = fleet;
         this.timeout = timeout;
         this.jetStream = new JetStreamChecks(fleet);
+        this.read = read;
     }
 
     public List<Check> checks(List<Host> hosts) {
@@ -145,7 +156,7 @@ public final class FleetChecks {
 
     private ObservedHost observe(Host h) {
         CompletableFuture<ObservedHost> f = observed.computeIfAbsent(h.name(), k -> CompletableFuture.supplyAsync(() -> {
-            Fleet.Observation o = fleet.observeContainers(h);
+            Fleet.Observation o = read.apply(h);
             return o.state().orElseThrow(() -> new IllegalStateException(o.error().orElse("cannot read the host")));
         }, Background.THREAD_PER_TASK));
         return f.join();

@@ -82,13 +82,11 @@ final class JetStreamChecks {
             if (transport) {
                 return Outcome.unknown("cannot read JetStream: " + Messages.of(e), "is NATS running? see the jetstream check");
             }
-            // Not NATS being away but a fault in reading it: say where, as ErrorHandling does for an internal error.
-            if (System.getenv("INFRA_DEBUG") != null) {
-                e.printStackTrace();
-            }
+            // Not NATS being away but a fault in reading it: say so, and where (a source line, for a report).
             StackTraceElement at = root.getStackTrace().length > 0 ? root.getStackTrace()[0] : null;
-            return Outcome.unknown("cannot read JetStream: internal error " + root + (at == null ? "" : " at " + at),
-                    "run with INFRA_DEBUG=1 for details; please report it");
+            return Outcome.unknown("cannot read JetStream: an unexpected fault in reading it (" + Messages.of(root)
+                    + (at == null ? "" : ", at " + at.getFileName() + ":" + at.getLineNumber()) + ")",
+                    "run verify again; if it stays, please report this message");
         }
         return check.apply(v);
     }

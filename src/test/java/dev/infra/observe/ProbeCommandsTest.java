@@ -2,6 +2,7 @@ package dev.infra.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infra.apply.HostCommands;
 import dev.infra.onboard.Prerequisites;
 import dev.infra.render.ComposeProject;
 import dev.infra.testing.LocalSh;
@@ -122,5 +123,18 @@ class ProbeCommandsTest {
     @Test
     void theConnectionCheckIsAHarmlessCommand() {
         assertThat(run(ProbeCommands.connection().script()).exitCode()).isZero();
+    }
+
+    @Test
+    void theLastAuditLineIsReadAndAHostNeverAppliedToAnswersNothing(@TempDir Path home) throws Exception {
+        String read = ProbeCommands.lastAudit(HostCommands.AUDIT_LOG).script();
+        LocalSh.Result none = LocalSh.inHome(home, read);
+        assertThat(none.exitCode()).isZero();
+        assertThat(none.output()).isEmpty();
+        Files.createDirectories(home.resolve(".infra"));
+        Files.writeString(home.resolve(".infra/audit.log"), "{\"result\":\"failed\"}\n{\"result\":\"ok\"}\n");
+        LocalSh.Result last = LocalSh.inHome(home, read);
+        assertThat(last.exitCode()).isZero();
+        assertThat(last.output()).isEqualTo("{\"result\":\"ok\"}\n");
     }
 }
