@@ -274,7 +274,7 @@ public final class Applier {
                 // shared env file keeps the mode its owners gave it.
                 boolean secret = !f.isEnv() && carriesSecrets(desired, f.path());
                 must(remote, HostCommands.atomicWrite(f.path(), f.isEnv() || secret ? "0600" : "0644",
-                        observed.fileSha256(f.path()), secret), content);
+                        observed.fileSha256(f.path()), secret, content), content);
                 written.add(f.path());
                 done.add(f.action().symbol() + " " + f.path());
                 say(host, (f.isEnv() ? "updated managed keys in " : "wrote ") + f.path());

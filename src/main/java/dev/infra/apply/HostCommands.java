@@ -4,6 +4,7 @@ import dev.infra.observe.Observer;
 import dev.infra.render.ComposeProject;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.Shell;
+import dev.infra.units.Hashing;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -23,13 +24,16 @@ public final class HostCommands {
      * Writes stdin to {@code path} atomically; new files get {@code newMode}, existing ones keep theirs.
      * {@code expectedSha256} is what the file held when it was read (empty: it did not exist); if
      * someone changed it since, nothing is written (exit 3) — their edit is never overwritten unseen.
+     * What arrives on stdin is checked against {@code content}'s SHA-256 before it replaces anything:
+     * a client killed mid-stream closes stdin early, and a cut-off file must never look like a whole one.
      */
-    public static RemoteCommand atomicWrite(String path, String newMode, Optional<String> expectedSha256) {
-        return atomicWrite(path, newMode, expectedSha256, false);
+    public static RemoteCommand atomicWrite(String path, String newMode, Optional<String> expectedSha256, byte[] content) {
+        return atomicWrite(path, newMode, expectedSha256, false, content);
     }
 
     /** As above; with {@code enforceMode} an existing file gets {@code newMode} too (a file that now carries a secret). */
-    public static RemoteCommand atomicWrite(String path, String newMode, Optional<String> expectedSha256, boolean enforceMode) {
+    public static RemoteCommand atomicWrite(String path, String newMode, Optional<String> expectedSha256, boolean enforceMode,
+            byte[] content) {
         String p = Shell.path(path);
         String guard = expectedSha256
                 .map(sha -> "if [ ! -e \"$p\" ] || [ \"$(sha256sum < \"$p\" | cut -d' ' -f1)\" != " + Shell.quote(sha) + " ]; then "
@@ -44,6 +48,8 @@ public final class HostCommands {
                         + "t=$(mktemp \"$d/.infra-write.XXXXXX\") || full\n"
                         + "trap 'rm -f \"$t\" \"$t.bak\"' EXIT\n"
                         + "cat > \"$t\" || full\n"
+                        + "if [ \"$(sha256sum < \"$t\" | cut -d' ' -f1)\" != " + Shell.quote(Hashing.sha256Hex(content)) + " ]; then "
+                        + "echo \"$p: the new content arrived incomplete (the connection was cut); nothing was changed\" >&2; exit 1; fi\n"
                         // The backup is copied whole, then renamed: a full disk never leaves a truncated .infra-bak.
                         + "if [ -e \"$p\" ]; then " + (enforceMode ? "chmod " + Shell.quote(newMode) : "chmod --reference=\"$p\"")
                         + " \"$t\"; cp -p \"$p\" \"$t.bak\" || full; mv -f \"$t.bak\" \"$p" + BACKUP_SUFFIX + "\"; "

@@ -15,7 +15,12 @@ public final class Hashing {
 
     /** Lower-case hex of the SHA-256 of {@code text}'s UTF-8 bytes, as `sha256sum` prints it. */
     public static String sha256Hex(String text) {
-        return HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)));
+        return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Lower-case hex of the SHA-256 of {@code data}, as `sha256sum` prints it. */
+    public static String sha256Hex(byte[] data) {
+        return HexFormat.of().formatHex(sha256(data));
     }
 
     /** An incremental SHA-256 over several parts; {@link #hex()} ends it. */

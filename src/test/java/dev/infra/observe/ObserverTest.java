@@ -73,8 +73,12 @@ class ObserverTest {
         Files.createDirectories(home.resolve("app"));
         Files.write(home.resolve("app/.env"), latin1);
         ObservedHost o = Observer.parse("w1", "@@FILE ~/app/.env\n" + Base64.getEncoder().encodeToString(latin1) + "\n@@COMPOSE\nv1\n@@END\n");
-        RemoteCommand write = HostCommands.atomicWrite("~/app/.env", "0600", o.fileSha256("~/app/.env"));
+        RemoteCommand write = HostCommands.atomicWrite("~/app/.env", "0600", o.fileSha256("~/app/.env"), bytes("NATS_URL=nats://nats:4222\n"));
         assertThat(LocalSh.run(write.script(), "NATS_URL=nats://nats:4222\n", Map.of("HOME", home.toString())).exitCode()).isZero();
         assertThat(Files.readString(home.resolve("app/.env"))).isEqualTo("NATS_URL=nats://nats:4222\n");
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
