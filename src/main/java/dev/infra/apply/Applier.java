@@ -1,10 +1,12 @@
 package dev.infra.apply;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infra.fleet.Fleet.Observation;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
+import dev.infra.inventory.Release;
 import dev.infra.nats.ClusterReport;
 import dev.infra.nats.NatsProbe;
 import dev.infra.observe.ObservedHost;
@@ -13,7 +15,10 @@ import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.HostPlan;
 import dev.infra.plan.Plan.ServiceChange;
 import dev.infra.plan.Plan;
+import dev.infra.release.Checkout;
+import dev.infra.release.ReleaseCommands;
 import dev.infra.render.ComposeProject;
+import dev.infra.render.DesiredRelease;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.Duties;
 import dev.infra.render.EnvFile;
@@ -103,6 +108,11 @@ public final class Applier {
             }
         }
         List<HostResult> results = new ArrayList<>();
+        Optional<HostResult> released = releaseCommand(byHost, observed);
+        if (released.isPresent()) {
+            results.add(released.get());
+            return results;
+        }
         // A standalone server that joins a cluster goes last: the new servers form the cluster first,
         // then it joins and its streams are restored into the whole cluster.
         List<Host> joining = changing.stream().filter(h -> runsNats(h) && joinsCluster(byHost.get(h.name()))).toList();
@@ -249,7 +259,18 @@ public final class Applier {
         List<String> done = new ArrayList<>();
         Optional<SlurmApply> slurm = desired.duties().slurm().map(c -> new SlurmApply(remote, c, line -> say(host, line)));
         Optional<StoreMover> mover = hp.storeMove().filter(Plan.StoreMove::readable).map(m -> new StoreMover(fleet, host, remote, m, line -> say(host, line)));
+        List<Plan.VersionChange> movedTo = new ArrayList<>();
         try {
+            for (Plan.VersionChange v : hp.versions()) {
+                DesiredRelease r = desired.releaseOf(v.project()).orElseThrow();
+                r.release().beforeHost().ifPresent(h -> must(remote, ReleaseCommands.hook("before this host", v.dir(), h), null));
+                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), false), null);
+                movedTo.add(v);
+                say(host, "checked out " + v.range() + " (" + v.ref() + ") in " + v.dir());
+                must(remote, ReleaseCommands.build(observed.compose(), r.project()), null);
+                say(host, "built " + r.project().name() + " at " + Checkout.shortSha(v.to()));
+                done.add("~ version " + v.project() + " " + v.range());
+            }
             if (hp.storeMove().isPresent()) {
                 Plan.StoreMove move = hp.storeMove().get();
                 if (!move.readable() && !options.allowDataLoss()) {
@@ -296,6 +317,8 @@ public final class Applier {
                     mover.get().recreate(observed.compose(), p);
                     say(host, "recreated " + String.join(", ", recreate) + (mover.get().joinsCluster()
                             ? " as a cluster member; its streams are restored once the cluster is whole" : " with its JetStream store on the volume"));
+                } else if (desired.releaseOf(p.name()).isPresent() && hp.version(p.name()).isPresent()) {
+                    drain(host, remote, observed.compose(), desired.releaseOf(p.name()).get(), recreate);
                 } else if (!recreate.isEmpty()) {
                     must(remote, HostCommands.up(observed.compose(), p, recreate, true), null);
                     boolean clusterMember = p.nats() && desired.duties().natsServer().map(n -> n.clusterSize() > 1).orElse(false);
@@ -319,16 +342,25 @@ public final class Applier {
             if (mover.isPresent()) {
                 say(host, mover.get().check());
             }
+            for (Plan.VersionChange v : movedTo) {
+                Optional<String> after = desired.releaseOf(v.project()).flatMap(r -> r.release().afterHost());
+                if (after.isPresent()) {
+                    must(remote, ReleaseCommands.hook("after this host", v.dir(), after.get()), null);
+                }
+            }
         } catch (StepFailed | SshException e) {
             String reason = e.getMessage();
             say(host, "FAILED: " + reason);
             String rollback = rollBack(host, remote, desired, observed, written, mover);
+            if (!movedTo.isEmpty()) {
+                rollback = backToPrevious(host, remote, desired, observed, movedTo) + "; " + rollback;
+            }
             String undone = slurm.map(SlurmApply::undo).orElse("");
             if (!undone.isEmpty()) {
                 rollback = rollback + "; " + undone;
             }
             try {
-                audit(remote, host, done, "failed", start, reason + "; " + rollback);
+                audit(remote, host, done, "failed", start, reason + "; " + rollback, hp.versions());
             } catch (RuntimeException ignored) {
                 // the host may be unreachable; the local output still says what happened
             }
@@ -338,7 +370,7 @@ public final class Applier {
         say(host, "healthy");
         try {
             remote.run(HostCommands.clearPending(), STEP_TIMEOUT);
-            audit(remote, host, done, "ok", start, null);
+            audit(remote, host, done, "ok", start, null, hp.versions());
         } catch (RuntimeException e) {
             say(host, "warning: could not record the audit line or clear due restarts: " + e.getMessage());
         }
@@ -449,7 +481,8 @@ public final class Applier {
         }
     }
 
-    private void audit(Remote remote, Host host, List<String> done, String result, Instant start, String error) {
+    private void audit(Remote remote, Host host, List<String> done, String result, Instant start, String error,
+                       List<Plan.VersionChange> versions) {
         ObjectNode line = JSON.createObjectNode();
         line.put("time", Instant.now().toString());
         line.put("who", options.who());
@@ -461,7 +494,91 @@ public final class Applier {
         if (error != null) {
             line.put("error", error);
         }
+        if (!versions.isEmpty()) {
+            ArrayNode releases = line.putArray("release");
+            for (Plan.VersionChange v : versions) {
+                ObjectNode r = releases.addObject().put("project", v.project()).put("ref", v.ref()).put("from", v.from()).put("to", v.to());
+                v.fromTag().ifPresent(t -> r.put("from_ref", t));
+            }
+        }
         remote.run(HostCommands.audit(line.toString()), STEP_TIMEOUT);
+    }
+
+    /**
+     * The release command, once, before anything rolls: on its host, the checkout moved to the new
+     * version and built, then the command in a new container. If it fails, that checkout goes back and
+     * nothing else is touched. Empty when there is none or it passed.
+     */
+    private Optional<HostResult> releaseCommand(Map<String, HostPlan> byHost, Map<String, ObservedHost> observed) {
+        for (HostPlan hp : byHost.values()) {
+            for (Plan.VersionChange v : hp.versions()) {
+                if (v.command().isEmpty()) {
+                    continue;
+                }
+                Host host = fleet.inventory().hosts().get(hp.host());
+                DesiredRelease r = fleet.desired(host.name()).releaseOf(v.project()).orElseThrow();
+                Remote remote = fleet.remote(host);
+                String compose = observed.get(host.name()).compose();
+                Release.Command c = r.release().command().orElseThrow();
+                progress.println(out, "Release " + Checkout.shortSha(v.to()) + " (" + v.ref() + "): `" + c.text() + "` on " + host.name()
+                        + ", once, before the rollout");
+                boolean moved = false;
+                try {
+                    must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), false), null);
+                    moved = true;
+                    must(remote, ReleaseCommands.build(compose, r.project()), null);
+                    ExecResult result = remote.run(ReleaseCommands.run(compose, r.project(), c), null, STEP_TIMEOUT);
+                    result.stdout().lines().forEach(l -> say(host, "| " + l));
+                    if (!result.ok()) {
+                        throw new StepFailed("the release command `" + c.text() + "` failed: " + result.reason());
+                    }
+                    say(host, "release command done");
+                } catch (StepFailed | SshException e) {
+                    String back = moved ? backToPrevious(host, remote, fleet.desired(host.name()), observed.get(host.name()), List.of(v))
+                            : "the checkout was not moved";
+                    progress.println(out, "Stopping before the rollout: " + e.getMessage() + "; " + back + ". No host was changed.");
+                    return Optional.of(new HostResult(host.name(), false, e.getMessage() + "; " + back));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Recreates a release's services on the new version: each old container gets SIGTERM and the
+     * service's stop_grace_period to finish the task in hand (celery's warm shutdown) before it is killed.
+     */
+    private void drain(Host host, Remote remote, String compose, DesiredRelease r, List<String> services) {
+        Map<Optional<Duration>, List<String>> byGrace = new LinkedHashMap<>();
+        services.forEach(s -> byGrace.computeIfAbsent(r.stopGracePeriod(s), g -> new ArrayList<>()).add(s));
+        byGrace.forEach((grace, names) -> {
+            must(remote, ReleaseCommands.recreate(compose, r.project(), names, grace), null);
+            say(host, "recreated " + String.join(", ", names) + " on the new version" + grace.map(g -> " (each old container given "
+                    + Durations.format(g) + " to finish its task)").orElse(""));
+        });
+    }
+
+    /** Puts the checkouts back where they were, rebuilt, their services recreated on the old version. */
+    private String backToPrevious(Host host, Remote remote, HostState desired, ObservedHost observed, List<Plan.VersionChange> moved) {
+        List<String> back = new ArrayList<>();
+        try {
+            for (Plan.VersionChange v : moved) {
+                DesiredRelease r = desired.releaseOf(v.project()).orElseThrow();
+                step("rolling back: checking out " + Checkout.shortSha(v.from()));
+                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), true), null);
+                must(remote, ReleaseCommands.build(observed.compose(), r.project()), null);
+                List<String> services = r.project().running().stream().map(ComposeProject.Service::name).toList();
+                if (!services.isEmpty()) {
+                    drain(host, remote, observed.compose(), r, services);
+                }
+                back.add(v.project() + " back at " + Checkout.shortSha(v.from()));
+                say(host, "rolled back to " + Checkout.shortSha(v.from()) + " in " + v.dir());
+            }
+            return String.join(", ", back);
+        } catch (RuntimeException e) {
+            return "VERSION ROLLBACK FAILED (" + e.getMessage() + "); check out the previous commit by hand: " + String.join(", ",
+                    moved.stream().map(v -> v.dir() + " at " + Checkout.shortSha(v.from())).toList());
+        }
     }
 
     private static boolean carriesSecrets(HostState desired, String path) {

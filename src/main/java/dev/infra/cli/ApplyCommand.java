@@ -81,14 +81,20 @@ final class ApplyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        Duration wait = OptionValues.duration("--lock-wait", lockWait);
         try (Fleet f = fleet.open(parent.global)) {
-            List<Host> hosts = fleet.hosts(f.inventory());
-            String who = Who.current();
-            String command = "infra apply" + (fleet.limit == null ? "" : " --limit " + fleet.limit);
-            // Lock first, as Terraform does: what is read, shown and confirmed is what is changed,
-            // with no other apply in between.
-            return FleetLock.holding(f, who, command, wait, () -> planConfirmApply(f, hosts, saved, who, command, out));
+            return applyWithLock(f, fleet.hosts(f.inventory()), saved, "infra apply" + (fleet.limit == null ? "" : " --limit " + fleet.limit));
+        }
+    }
+
+    /**
+     * Lock first, as Terraform does: what is read, shown and confirmed is what is changed, with no
+     * other apply in between. The one path every change takes (apply, rollback).
+     */
+    int applyWithLock(Fleet f, List<Host> hosts, Optional<SavedPlan> saved, String command) {
+        Duration wait = OptionValues.duration("--lock-wait", lockWait);
+        String who = Who.current();
+        try {
+            return FleetLock.holding(f, who, command, wait, () -> planConfirmApply(f, hosts, saved, who, command, spec.commandLine().getOut()));
         } catch (FleetLock.LockHeld e) {
             throw new UserError(e.getMessage());
         }

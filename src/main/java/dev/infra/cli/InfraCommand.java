@@ -17,6 +17,8 @@ import picocli.CommandLine.Mixin;
                 RenderCommand.class,
                 PlanCommand.class,
                 ApplyCommand.class,
+                ReleasesCommand.class,
+                RollbackCommand.class,
                 DriftCommand.class,
                 VerifyCommand.class,
                 NatsCommand.class,

@@ -61,7 +61,7 @@ public final class Fleet implements AutoCloseable {
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
     private final Inventory inventory;
-    private final DesiredFleet desired;
+    private DesiredFleet desired;
     private final SecretValues secrets;
     private final SshPool pool = new SshPool();
     private final EndpointResolver endpoints;
@@ -78,6 +78,14 @@ public final class Fleet implements AutoCloseable {
         this.secrets = SecretValues.resolveAll(texts, resolver);
         this.endpoints = new EndpointResolver(inventory);
         this.parallel = Math.max(1, parallel);
+    }
+
+    /**
+     * From now on, these hosts' checkouts are wanted at other refs (host → tag, branch or commit):
+     * a rollback plans and applies against them through the same path as any change.
+     */
+    public void wantRefs(Map<String, String> refs) {
+        desired = desired.withRefs(refs);
     }
 
     public Inventory inventory() { return inventory; }
@@ -272,6 +280,8 @@ public final class Fleet implements AutoCloseable {
                 .append('/').append(c.state()).append('/').append(secrets.mask(new TreeMap<>(c.env()).toString())).append('\0'));
         s.append(o.pendingRestarts());
         o.slurm().ifPresent(q -> q.jobs().forEach(j -> s.append('\0').append(j.id()).append('/').append(j.state())));
+        new TreeMap<>(o.checkouts()).forEach((p, c) -> s.append('\0').append(p).append('@').append(c.head()).append('>')
+                .append(c.target().orElse("")).append(c.modified()));
         return Hashing.sha256Hex(s.toString());
     }
 
@@ -282,6 +292,7 @@ public final class Fleet implements AutoCloseable {
             HostState s = desired.host(host.name());
             s.files().forEach(f -> h.add(f.path()).add(f.content()));
             s.env().forEach(e -> h.add(e.path()).add(e.entries().toString()));
+            s.releases().forEach(r -> h.add(r.dir()).add(r.release().remote()).add(r.release().ref()));
         }
         // The desired texts hold secret references; the values they resolve to count too, through an HMAC.
         h.add(secrets.digest(salt));

@@ -1,5 +1,7 @@
 package dev.infra.inventory;
 
+import dev.infra.units.Durations;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import java.util.Optional;
  *                       it, manages only its env keys, and runs compose with the app's own file(s)
  * @param composeEnvFile the compose-level env file (`--env-file`) the app's file interpolates, if any
  * @param perHost        host name → service name → settings that host's copy of the service overrides
+ * @param release        the app's source (git remote and ref) and its release commands, when infra ships versions of it
  */
 public record Deployment(
         Role role,
@@ -33,7 +36,8 @@ public record Deployment(
         LinkedHashMap<String, Service> services,
         boolean appOwnsCompose,
         Optional<String> composeEnvFile,
-        Map<String, Map<String, Map<String, Object>>> perHost) {
+        Map<String, Map<String, Map<String, Object>>> perHost,
+        Optional<Release> release) {
 
     /** This deployment as {@code host} runs it: its per-host overrides merged into the services. */
     public Deployment forHost(String host) {
@@ -45,7 +49,7 @@ public record Deployment(
         services.forEach((name, s) -> merged.put(name,
                 new Service(name, ComposeSettings.merge(s.settings(), overrides.getOrDefault(name, Map.of())))));
         return new Deployment(role, deployDir, composeFile, image, restart, envFiles, managedEnvFile, managedEnv, natsAlias,
-                extraHosts, merged, appOwnsCompose, composeEnvFile, Map.of());
+                extraHosts, merged, appOwnsCompose, composeEnvFile, Map.of(), release);
     }
 
     /**
@@ -75,6 +79,11 @@ public record Deployment(
         /** Built from source (build:) rather than only pulled: such a service needs no image of the deployment's. */
         public boolean builds() {
             return settings.containsKey("build");
+        }
+
+        /** How long its containers get to finish their work when stopped (compose's stop_grace_period), if set here. */
+        public Optional<Duration> stopGracePeriod() {
+            return Optional.ofNullable((String) settings.get("stop_grace_period")).map(Durations::parse);
         }
     }
 }

@@ -263,6 +263,16 @@ final class InventoryChecks {
 
     private void checkDeployment(Deployment d) {
         String p = "deployments." + d.role().id();
+        d.release().flatMap(Release::command).ifPresent(c -> {
+            Host h = inv.hosts().get(c.host());
+            if (h == null) {
+                error(p + ".release.host", "the release command's host " + c.host() + " is not in the inventory."
+                        + Suggest.didYouMean(c.host(), inv.hosts().keySet()), "name a host with role " + d.role().id());
+            } else if (!h.has(d.role())) {
+                error(p + ".release.host", "the release command's host " + c.host() + " has no role " + d.role().id()
+                        + ", so it has no checkout of this deployment to run it from", "name a host with role " + d.role().id());
+            }
+        });
         if (d.deployDir() != null && !d.deployDir().startsWith("/") && !d.deployDir().startsWith("~/")) {
             error(p + ".deploy_dir", "deploy_dir must be absolute or start with ~/", "e.g. ~/ami-platform");
         }

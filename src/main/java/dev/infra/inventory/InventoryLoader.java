@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -306,9 +307,56 @@ public final class InventoryLoader {
             r.context().error(r.loc(), "deployments." + role.id() + " declares no services",
                     "list the compose services under services:, e.g. celeryworker: {}");
         }
+        Optional<Release> release = Optional.empty();
+        if (r.has("source")) {
+            if (!appOwned) {
+                r.context().error(r.locOf("source"), "deployments." + role.id() + ".source needs compose_owner: app",
+                        "a deployment shipped from git runs the compose file of its checkout: set compose_owner: app");
+            }
+            release = Optional.of(readRelease(role, r.map("source"), r.has("release") ? Optional.of(r.map("release")) : Optional.empty(),
+                    services.keySet()));
+        } else if (r.has("release")) {
+            r.context().error(r.locOf("release"), "deployments." + role.id() + ".release needs a source",
+                    "say where versions come from: source: {git: <url>, ref: <tag, branch or commit>}");
+        }
         r.finish();
         return new Deployment(role, deployDir, composeFile, image, restart, List.copyOf(envFiles), managedEnvFile,
-                managedEnv, natsAlias, extraHosts, services, appOwned, composeEnvFile, perHost);
+                managedEnv, natsAlias, extraHosts, services, appOwned, composeEnvFile, perHost, release);
+    }
+
+    static final Pattern GIT_REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]*");
+
+    private Release readRelease(Role role, MapReader source, Optional<MapReader> release, Set<String> services) {
+        String remote = source.requiredString("git", "the app's git remote every host can fetch, e.g. git: https://github.com/RolnickLab/antenna.git");
+        String ref = source.requiredString("ref", "the tag, branch or commit to run, e.g. ref: v1.4.0");
+        if (ref != null && (!GIT_REF.matcher(ref).matches() || ref.contains("..") || ref.endsWith(".lock") || ref.endsWith("/"))) {
+            source.error("ref", source.child("ref") + ": '" + ref + "' is not a git ref", "a tag, branch or commit, e.g. v1.4.0, main or 3f2c1ab");
+        }
+        source.finish();
+        Optional<Release.Command> command = Optional.empty();
+        Optional<String> before = Optional.empty();
+        Optional<String> after = Optional.empty();
+        if (release.isPresent()) {
+            MapReader r = release.get();
+            if (r.has("command")) {
+                String text = r.string("command", "");
+                String service = r.requiredString("service", "the compose service whose container runs it, e.g. service: django");
+                String host = r.requiredString("host", "the one host it runs on, e.g. host: ami-live");
+                if (service != null && !services.contains(service)) {
+                    r.error("service", r.child("service") + ": '" + service + "' is not a service of deployments." + role.id(),
+                            "one of " + String.join(", ", services));
+                }
+                List<String> words = List.of(text.strip().split("\\s+"));
+                if (text.isBlank()) {
+                    r.error("command", r.child("command") + " is empty", "e.g. command: python manage.py migrate");
+                }
+                command = Optional.of(new Release.Command(host == null ? "" : host, service == null ? "" : service, words));
+            }
+            before = r.optString("before_host");
+            after = r.optString("after_host");
+            r.finish();
+        }
+        return new Release(remote == null ? "" : remote, ref == null ? "" : ref, command, before, after);
     }
 
     // ---- slurm ---------------------------------------------------------------------------------

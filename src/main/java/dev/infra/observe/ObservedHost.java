@@ -1,5 +1,6 @@
 package dev.infra.observe;
 
+import dev.infra.release.Checkout;
 import dev.infra.units.Hashing;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,18 @@ import java.util.Set;
 public record ObservedHost(String host, Map<String, Optional<String>> files, String compose,
                            List<ObservedContainer> containers, Set<String> pendingRestarts, List<PortConflicts.Running> running,
                            Map<String, Map<String, String>> configHashes, Map<String, String> fileSha256,
-                           Optional<SlurmQueue> slurm) {
+                           Optional<SlurmQueue> slurm, Map<String, Checkout> checkouts) {
+
+    public ObservedHost(String host, Map<String, Optional<String>> files, String compose, List<ObservedContainer> containers,
+                        Set<String> pendingRestarts, List<PortConflicts.Running> running, Map<String, Map<String, String>> configHashes,
+                        Map<String, String> fileSha256, Optional<SlurmQueue> slurm) {
+        this(host, files, compose, containers, pendingRestarts, running, configHashes, fileSha256, slurm, Map.of());
+    }
+
+    /** The git checkout of a compose project shipped from git, as read. */
+    public Optional<Checkout> checkout(String project) {
+        return Optional.ofNullable(checkouts.get(project));
+    }
 
     public ObservedHost(String host, Map<String, Optional<String>> files, String compose, List<ObservedContainer> containers,
                         Set<String> pendingRestarts, List<PortConflicts.Running> running, Map<String, Map<String, String>> configHashes) {

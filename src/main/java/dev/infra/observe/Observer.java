@@ -2,7 +2,10 @@ package dev.infra.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infra.release.Checkout;
+import dev.infra.release.ReleaseCommands;
 import dev.infra.render.ComposeProject;
+import dev.infra.render.DesiredRelease;
 import dev.infra.render.HostState;
 import dev.infra.ssh.RemoteCommand;
 import dev.infra.slurm.SlurmCommands;
@@ -80,6 +83,10 @@ public final class Observer {
                 s.append("printf '@@HASHES %s\\n' ").append(Shell.quote(p.name())).append("; ").append(ProbeCommands.configHashes(p)).append('\n');
             }
         }
+        for (DesiredRelease r : desired.releases()) {
+            s.append("printf '@@GIT %s\\n' ").append(Shell.quote(r.project().name())).append('\n')
+                    .append(ReleaseCommands.probe(r.dir(), r.release()));
+        }
         if (desired.duties().slurm().isPresent()) {
             s.append("printf '@@SLURM\\n'; ").append(SlurmCommands.queue().script()).append(" 2>&1; printf '\\n@@SLURMRC %s\\n' $?\n");
         }
@@ -95,6 +102,8 @@ public final class Observer {
         List<PortConflicts.Running> running = new ArrayList<>();
         Map<String, Map<String, String>> hashes = new LinkedHashMap<>();
         String hashProject = "";
+        Map<String, StringBuilder> git = new LinkedHashMap<>();
+        String gitProject = "";
         StringBuilder squeue = new StringBuilder();
         Optional<SlurmQueue> slurm = Optional.empty();
         String compose = "none";
@@ -122,6 +131,10 @@ public final class Observer {
                 } else if (line.startsWith("@@HASHES ")) {
                     section = "hashes";
                     hashProject = line.substring(9);
+                } else if (line.startsWith("@@GIT ")) {
+                    section = "git";
+                    gitProject = line.substring(6);
+                    git.put(gitProject, new StringBuilder());
                 } else if (line.equals("@@SLURM")) {
                     section = "slurm";
                 } else if (line.startsWith("@@SLURMRC ")) {
@@ -154,6 +167,7 @@ public final class Observer {
                     }
                 }
                 case "slurm" -> squeue.append(line).append('\n');
+                case "git" -> git.get(gitProject).append(line).append('\n');
                 case "pending" -> {
                     if (!line.isBlank()) {
                         pending.add(line.strip());
@@ -165,7 +179,9 @@ public final class Observer {
         if (!"end".equals(section)) {
             throw new IllegalStateException("the host's report ended early (section " + section + ")");
         }
-        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running), hashes, sha256, slurm);
+        Map<String, Checkout> checkouts = new LinkedHashMap<>();
+        git.forEach((project, text) -> checkouts.put(project, Checkout.parse(text.toString())));
+        return new ObservedHost(host, files, compose, containers, pending, List.copyOf(running), hashes, sha256, slurm, checkouts);
     }
 
     /**

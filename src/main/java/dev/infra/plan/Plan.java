@@ -1,6 +1,7 @@
 package dev.infra.plan;
 
 import dev.infra.nats.JetStreamSnapshot;
+import dev.infra.release.Checkout;
 import dev.infra.slurm.SlurmChange;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +23,52 @@ public record Plan(String formatVersion, String inventory, String createdAt, Lis
      */
     public record HostPlan(String host, List<String> roles, String reach, List<FileChange> files,
                            List<ServiceChange> services, Optional<String> error, Optional<StoreMove> storeMove, List<String> notes,
-                           List<SlurmChange> slurm) {
+                           List<SlurmChange> slurm, List<VersionChange> versions) {
         public HostPlan(String host, List<String> roles, String reach, List<FileChange> files, List<ServiceChange> services,
                         Optional<String> error) {
-            this(host, roles, reach, files, services, error, Optional.empty(), List.of(), List.of());
+            this(host, roles, reach, files, services, error, Optional.empty(), List.of(), List.of(), List.of());
+        }
+
+        public HostPlan(String host, List<String> roles, String reach, List<FileChange> files, List<ServiceChange> services,
+                        Optional<String> error, Optional<StoreMove> storeMove, List<String> notes, List<SlurmChange> slurm) {
+            this(host, roles, reach, files, services, error, storeMove, notes, slurm, List.of());
         }
 
         public boolean hasChanges() {
-            return !files.isEmpty() || !services.isEmpty() || !slurm.isEmpty();
+            return !files.isEmpty() || !services.isEmpty() || !slurm.isEmpty() || !versions.isEmpty();
+        }
+
+        public Optional<VersionChange> version(String project) {
+            return versions.stream().filter(v -> v.project().equals(project)).findFirst();
+        }
+    }
+
+    /**
+     * A compose project's checkout moving to another version of the app: {@code from} → {@code to}
+     * (full commit ids), {@code ahead} commits gained and {@code behind} left (a rollback), the newest
+     * commits' "short subject" lines. {@code modified}: tracked files changed on the host (apply stops
+     * that host); {@code published} false: HEAD holds commits the remote lacks (apply stops too).
+     * {@code command}: the release command this host runs once before the rollout, if it is the one.
+     * {@code fromTag}: a tag of the remote at {@code from}, if any (the name of the version left).
+     */
+    public record VersionChange(String project, String dir, String remote, String ref, String from, String to, int ahead, int behind,
+                                List<String> log, List<String> modified, boolean published, Optional<String> command,
+                                Optional<String> fromTag) {
+        public String range() {
+            return Checkout.shortSha(from) + " → " + Checkout.shortSha(to);
+        }
+
+        /** Why apply will stop on this host, if it will. */
+        public Optional<String> blocker() {
+            if (!modified.isEmpty()) {
+                return Optional.of("the checkout " + dir + " has local changes to: " + String.join(" ", modified)
+                        + " — commit, stash or discard them, then run infra again");
+            }
+            if (!published) {
+                return Optional.of("HEAD " + Checkout.shortSha(from) + " of " + dir + " is on no branch or tag of the remote (local commits?):"
+                        + " push or drop them, then run infra again");
+            }
+            return Optional.empty();
         }
     }
 
@@ -99,6 +138,7 @@ public record Plan(String formatVersion, String inventory, String createdAt, Lis
                     default -> change++;
                 }
             }
+            change += h.versions().size();
             for (SlurmChange c : h.slurm()) {
                 if (c.kind() == SlurmChange.Kind.SUBMIT) {
                     add += c.count();

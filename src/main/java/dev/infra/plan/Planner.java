@@ -14,7 +14,9 @@ import dev.infra.observe.SlurmQueue;
 import dev.infra.plan.Plan.EnvChange;
 import dev.infra.plan.Plan.FileChange;
 import dev.infra.plan.Plan.ServiceChange;
+import dev.infra.release.Checkout;
 import dev.infra.render.ComposeProject;
+import dev.infra.render.DesiredRelease;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.EnvFile;
 import dev.infra.render.HostState;
@@ -63,6 +65,27 @@ public final class Planner {
             services.addAll(services(p, desired, observed, files, changedEnvKeys, secrets));
         }
         Optional<String> error = Optional.empty();
+        List<Plan.VersionChange> versions = new ArrayList<>();
+        for (DesiredRelease r : desired.releases()) {
+            Optional<Checkout> c = observed.checkout(r.project().name());
+            if (c.isEmpty() || c.get().problem().isPresent()) {
+                error = Optional.of(desired.host().name() + ": " + r.dir() + ": " + c.flatMap(Checkout::problem).orElse("the checkout was not read"));
+                continue;
+            }
+            Checkout now = c.get();
+            if (now.atTarget()) {
+                continue;
+            }
+            versions.add(new Plan.VersionChange(r.project().name(), r.dir(), r.release().remote(), r.release().ref(), now.head(),
+                    now.target().orElseThrow(), now.ahead(), now.behind(), now.log(), now.modified(), now.published(),
+                    r.runsCommand() ? r.release().command().map(cmd -> cmd.text() + " (in a new " + cmd.service() + " container)") : Optional.empty(),
+                    now.headTag()));
+            // Every service of the project runs the new version: rebuilt where it builds, recreated.
+            services.removeIf(s -> s.project().equals(r.project().name()));
+            String at = Checkout.shortSha(now.target().orElseThrow()) + " (" + r.release().ref() + ")";
+            r.project().running().forEach(s -> services.add(new ServiceChange(r.project().name(), s.name(), Action.REPLACE, Reason.NEW_VERSION,
+                    "runs " + at)));
+        }
         List<SlurmChange> slurm = List.of();
         if (desired.duties().slurm().isPresent()) {
             SlurmQueue queue = observed.slurm().orElse(new SlurmQueue(List.of(), Optional.of("squeue was not read")));
@@ -74,7 +97,7 @@ public final class Planner {
         }
         return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(),
                 reach, List.copyOf(files), List.copyOf(services), error, Optional.empty(), appChanges(desired, observed, services),
-                slurm);
+                slurm, List.copyOf(versions));
     }
 
     /** Each worker group's script digest, as the desired script carries it. */
@@ -118,7 +141,7 @@ public final class Planner {
         Plan.StoreMove move = new Plan.StoreMove(server.service(), store.container(), store.liveStoreDir(), StoreMove.volumeName(server),
                 StoreMove.targetDir(server), store.snapshot(), store.unreadable(), joinReplicas);
         return new Plan.HostPlan(plan.host(), plan.roles(), plan.reach(), plan.files(), plan.services(), plan.error(), Optional.of(move),
-                plan.notes(), plan.slurm());
+                plan.notes(), plan.slurm(), plan.versions());
     }
 
     static Optional<FileChange> fileChange(String path, String desired, Optional<String> observed, SecretValues secrets) {

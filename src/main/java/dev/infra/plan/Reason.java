@@ -23,7 +23,9 @@ public enum Reason {
     /** an interrupted apply left the restart due */
     PENDING_RESTART,
     /** asked for by `infra restart` */
-    ROLLING_RESTART;
+    ROLLING_RESTART,
+    /** its checkout moves to another version of the app: rebuilt and recreated */
+    NEW_VERSION;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

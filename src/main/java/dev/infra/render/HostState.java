@@ -6,7 +6,21 @@ import java.util.Optional;
 
 /** Everything one host should have and do, as rendered from the inventory and templates. */
 public record HostState(Host host, List<DesiredFile> files, List<ManagedEnv> env, List<ComposeProject> projects,
-                        Duties duties) {
+                        Duties duties, List<DesiredRelease> releases) {
+
+    public HostState(Host host, List<DesiredFile> files, List<ManagedEnv> env, List<ComposeProject> projects, Duties duties) {
+        this(host, files, env, projects, duties, List.of());
+    }
+
+    /** This state with every release at {@code ref} (a rollback, `--to`). */
+    public HostState atRef(String ref) {
+        return new HostState(host, files, env, projects, duties, releases.stream().map(r -> r.at(ref)).toList());
+    }
+
+    /** The release of a compose project, if it is shipped from git. */
+    public Optional<DesiredRelease> releaseOf(String project) {
+        return releases.stream().filter(r -> r.project().name().equals(project)).findFirst();
+    }
 
     /** The managed keys of an env file infra has entries for, if any. */
     public Optional<ManagedEnv> envFor(String path) {

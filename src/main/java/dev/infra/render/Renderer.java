@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -74,6 +75,7 @@ public final class Renderer {
         List<DesiredFile> files = new ArrayList<>();
         List<ManagedEnv> env = new ArrayList<>();
         List<ComposeProject> projects = new ArrayList<>();
+        List<DesiredRelease> releases = new ArrayList<>();
         if (duties.natsServer().isPresent()) {
             NatsServer server = duties.natsServer().get();
             Map<String, Object> ctx = natsContext(inv, host, fleet.natsServers());
@@ -111,10 +113,15 @@ public final class Renderer {
             Map<String, String> required = envFiles.contains(managed.path()) ? Map.copyOf(managed.entries()) : Map.of();
             List<Integer> ports = d.services().values().stream().filter(s -> s.scale() > 0).flatMap(s -> s.ports().stream())
                     .map(ComposeProject::hostPort).flatMap(Optional::stream).distinct().toList();
-            projects.add(new ComposeProject(ComposeProject.projectName(d.deployDir()), d.deployDir(), d.composeFile(),
-                    services, envFiles, List.of(), false, new LinkedHashMap<>(required), ports, d.appOwnsCompose(), d.composeEnvFile()));
+            ComposeProject project = new ComposeProject(ComposeProject.projectName(d.deployDir()), d.deployDir(), d.composeFile(),
+                    services, envFiles, List.of(), false, new LinkedHashMap<>(required), ports, d.appOwnsCompose(), d.composeEnvFile());
+            projects.add(project);
+            Map<String, Duration> graces = new LinkedHashMap<>();
+            d.services().values().forEach(s -> s.stopGracePeriod().ifPresent(g -> graces.put(s.name(), g)));
+            d.release().ifPresent(r -> releases.add(new DesiredRelease(d.role().id(), project, r,
+                    r.command().map(c -> c.host().equals(host.name())).orElse(false), Map.copyOf(graces))));
         }
-        return new HostState(host, List.copyOf(files), List.copyOf(env), List.copyOf(projects), duties);
+        return new HostState(host, List.copyOf(files), List.copyOf(env), List.copyOf(projects), duties, List.copyOf(releases));
     }
 
     private Map<String, Object> common(Inventory inv, Host host) {

@@ -84,6 +84,31 @@ public final class PlanJson {
                 n.putNull("store_move");
             }
             h.notes().forEach(n.putArray("notes")::add);
+            ArrayNode versions = n.putArray("versions");
+            for (Plan.VersionChange v : h.versions()) {
+                ObjectNode vn = versions.addObject();
+                vn.put("project", v.project());
+                vn.put("dir", v.dir());
+                vn.put("remote", v.remote());
+                vn.put("ref", v.ref());
+                vn.put("from", v.from());
+                vn.put("to", v.to());
+                vn.put("ahead", v.ahead());
+                vn.put("behind", v.behind());
+                v.log().forEach(vn.putArray("log")::add);
+                v.modified().forEach(vn.putArray("modified")::add);
+                vn.put("published", v.published());
+                if (v.command().isPresent()) {
+                    vn.put("command", v.command().get());
+                } else {
+                    vn.putNull("command");
+                }
+                if (v.fromTag().isPresent()) {
+                    vn.put("from_tag", v.fromTag().get());
+                } else {
+                    vn.putNull("from_tag");
+                }
+            }
             ArrayNode slurm = n.putArray("slurm");
             for (SlurmChange c : h.slurm()) {
                 ObjectNode cn = slurm.addObject();
@@ -165,8 +190,20 @@ public final class PlanJson {
                         c.path("count").asInt(), jobs, SlurmChange.Reason.valueOf(c.path("reason").asText().toUpperCase(Locale.ROOT)),
                         c.path("detail").asText()));
             }
+            List<Plan.VersionChange> versions = new ArrayList<>();
+            for (JsonNode v : n.path("versions")) {
+                List<String> log = new ArrayList<>();
+                v.path("log").forEach(x -> log.add(x.asText()));
+                List<String> modified = new ArrayList<>();
+                v.path("modified").forEach(x -> modified.add(x.asText()));
+                versions.add(new Plan.VersionChange(v.path("project").asText(), v.path("dir").asText(), v.path("remote").asText(),
+                        v.path("ref").asText(), v.path("from").asText(), v.path("to").asText(), v.path("ahead").asInt(), v.path("behind").asInt(),
+                        log, modified, v.path("published").asBoolean(true),
+                        v.path("command").isTextual() ? Optional.of(v.path("command").asText()) : Optional.empty(),
+                        v.path("from_tag").isTextual() ? Optional.of(v.path("from_tag").asText()) : Optional.empty()));
+            }
             hosts.add(new HostPlan(n.path("host").asText(), roles, n.path("reach").asText(), files, services,
-                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText()), move, notes, slurm));
+                    n.path("error").isNull() ? Optional.empty() : Optional.of(n.path("error").asText()), move, notes, slurm, versions));
         }
         Map<String, String> fingerprints = new TreeMap<>();
         root.path("fingerprints").properties().forEach(e -> fingerprints.put(e.getKey(), e.getValue().asText()));

@@ -80,6 +80,17 @@ public final class PlanTextView {
                     }
                 }
             }
+            for (Plan.VersionChange v : h.versions()) {
+                String moves = v.behind() > 0 && v.ahead() == 0 ? v.behind() + " commit(s) back"
+                        : v.ahead() + " commit(s)" + (v.behind() > 0 ? ", " + v.behind() + " left behind" : "");
+                out.println(String.format("%5s version %s: %s (%s), %s", style.yellow("~"), v.project(), v.range(), v.ref(), moves));
+                v.log().forEach(l -> out.println("        " + l));
+                if (v.ahead() > v.log().size()) {
+                    out.println("        … " + (v.ahead() - v.log().size()) + " more");
+                }
+                v.command().ifPresent(c -> out.println(style.yellow("    ! ") + "release command, once, before the rollout: " + c));
+                v.blocker().ifPresent(b -> out.println(style.red("    ! ") + "apply will stop on this host: " + b));
+            }
             for (ServiceChange s : h.services()) {
                 out.println(String.format("%5s service %s/%s (%s)", colour(s.action(), s.action().symbol()),
                         s.project(), s.service(), s.detail()));

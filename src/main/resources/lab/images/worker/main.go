@@ -4,6 +4,13 @@
 //	antenna-standin worker                     pull and ack tasks of every job stream, like a celery worker
 //	antenna-standin enqueue --job ID --tasks N create job_{ID} + job-{ID}-consumer and publish N tasks (the app's side)
 //	antenna-standin status --job ID            print the job consumer's state as JSON
+//	antenna-standin migrate                    the app's release command: log one line to LAB_MIGRATION_LOG
+//	antenna-standin health                     exit 0 once the worker consumes (the compose healthcheck)
+//
+// With LAB_TASK_SECONDS set, a worker takes that long per task and logs "start"/"finish" of each to
+// LAB_TASK_LOG, acking only when done; SIGTERM is celery's warm shutdown: the task in hand is finished,
+// the rest handed back, then it exits. APP_VERSION names the release in every line; LAB_BROKEN makes a
+// worker fail at start (a bad release).
 //
 // Like the app, it reads NATS_URL and falls back to nats://localhost:4222 when it is missing —
 // inside a container that is the container itself, and every connect fails.
@@ -17,8 +24,11 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -51,6 +61,13 @@ func main() {
 		enqueue(os.Args[2:])
 	case "status":
 		status(os.Args[2:])
+	case "migrate":
+		migrate()
+	case "health":
+		if _, err := os.Stat(readyFile); err != nil {
+			fmt.Fprintln(os.Stderr, "not consuming yet")
+			os.Exit(1)
+		}
 	default:
 		fmt.Fprintln(os.Stderr, "unknown command", os.Args[1])
 		os.Exit(2)
@@ -110,7 +127,47 @@ func failSet() map[int]bool {
 	return out
 }
 
+const readyFile = "/tmp/consuming"
+
+// appendLine adds one line to a log file shared across releases (a bind mount), or stdout when unset.
+func appendLine(path, line string) {
+	stamped := time.Now().UTC().Format(time.RFC3339Nano) + " " + line
+	log.Print(line)
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		logf("error", "cannot write %s: %v", path, err)
+		return
+	}
+	defer f.Close()
+	fmt.Fprintln(f, stamped)
+}
+
+func version() string {
+	if v := os.Getenv("APP_VERSION"); v != "" {
+		return v
+	}
+	return "unversioned"
+}
+
+func migrate() {
+	path := os.Getenv("LAB_MIGRATION_LOG")
+	if path == "" {
+		path = "/logs/migrations.log"
+	}
+	host, _ := os.Hostname()
+	appendLine(path, fmt.Sprintf("migrate: applied the migrations of %s (container %s)", version(), host))
+}
+
 func worker() {
+	if os.Getenv("LAB_BROKEN") != "" {
+		logf("error", "cannot start %s: %s", version(), os.Getenv("LAB_BROKEN"))
+		os.Exit(1)
+	}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	nc := connect(true)
 	defer nc.Close()
 	js, err := nc.JetStream()
@@ -118,13 +175,27 @@ func worker() {
 		logf("error", "JetStream unavailable: %v", err)
 		os.Exit(1)
 	}
+	os.MkdirAll("/tmp", 0o1777)
+	os.WriteFile(readyFile, []byte(version()+"\n"), 0o644)
 	fail := failSet()
 	subs := map[string]*nats.Subscription{}
 	idle := 0
+	var stopping atomic.Bool
+	go func() {
+		sig := <-stop
+		logf("info", "warm shutdown (%v): no new tasks; the task in hand is finished first", sig)
+		stopping.Store(true)
+	}()
 	for {
+		if stopping.Load() {
+			os.Remove(readyFile)
+			nc.Drain()
+			logf("info", "worker %s stopped", version())
+			return
+		}
 		worked := false
 		for name := range js.StreamNames() {
-			if !strings.HasPrefix(name, "job_") {
+			if !strings.HasPrefix(name, "job_") || stopping.Load() {
 				continue
 			}
 			jobID := strings.TrimPrefix(name, "job_")
@@ -142,7 +213,11 @@ func worker() {
 			if info, ierr := sub.ConsumerInfo(); ierr == nil && info.NumPending == 0 && info.NumAckPending == 0 {
 				continue
 			}
-			msgs, err := sub.Fetch(10, nats.MaxWait(500*time.Millisecond))
+			batch := 10
+			if taskSeconds() > 0 {
+				batch = 1   // one task in hand at a time, as celery's prefetch of 1
+			}
+			msgs, err := sub.Fetch(batch, nats.MaxWait(500*time.Millisecond))
 			if err != nil && err != nats.ErrTimeout {
 				continue
 			}
@@ -182,11 +257,32 @@ func handle(jobID string, m *nats.Msg, fail map[int]bool) {
 		m.Nak()
 		return
 	}
+	if d := taskSeconds(); d > 0 {
+		host, _ := os.Hostname()
+		what := fmt.Sprintf("job %s task %d (version %s, container %s)", jobID, t.ID, version(), host)
+		appendLine(os.Getenv("LAB_TASK_LOG"), "start "+what)
+		time.Sleep(time.Duration(d * float64(time.Second)))
+		if err := m.Ack(); err != nil {
+			logf("error", "Job %s: ack of task %d failed: %v", jobID, t.ID, err)
+			return
+		}
+		appendLine(os.Getenv("LAB_TASK_LOG"), "finish "+what)
+		return
+	}
 	if err := m.Ack(); err != nil {
 		logf("error", "Job %s: ack of task %d failed: %v", jobID, t.ID, err)
 		return
 	}
 	logf("info", "Job %s: processed task %d (image %d), acked (delivery %d, stream seq %d)", jobID, t.ID, t.ImageID, deliveries, seq)
+}
+
+// taskSeconds is how long a task takes (LAB_TASK_SECONDS); 0: acked at once.
+func taskSeconds() float64 {
+	d, err := strconv.ParseFloat(os.Getenv("LAB_TASK_SECONDS"), 64)
+	if err != nil || d < 0 {
+		return 0
+	}
+	return d
 }
 
 func enqueue(args []string) {

@@ -1,0 +1,30 @@
+package dev.infra.inventory;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a deployment's code comes from and what a new version of it runs: the app's git remote and
+ * the ref every host's checkout should be at, the command run once per release before the rollout
+ * (migrations) and the commands run on each host before and after it takes the new version.
+ *
+ * @param remote     a git URL every host of the deployment can fetch from
+ * @param ref        a tag, branch or commit
+ * @param command    run once per release, on {@code commandHost}, as `compose run --rm SERVICE WORDS…`
+ * @param beforeHost run on each host (in its deploy dir) before it changes version; failing stops that host
+ * @param afterHost  run on each host after its new version passed the health gate
+ */
+public record Release(String remote, String ref, Optional<Command> command, Optional<String> beforeHost, Optional<String> afterHost) {
+
+    /** A release command: its words, in a container of {@code service}, on {@code host}. */
+    public record Command(String host, String service, List<String> words) {
+        public String text() {
+            return String.join(" ", words);
+        }
+    }
+
+    /** This release at another ref (a rollback, a `--to`). */
+    public Release at(String otherRef) {
+        return new Release(remote, otherRef, command, beforeHost, afterHost);
+    }
+}
