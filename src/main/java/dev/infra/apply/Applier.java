@@ -97,6 +97,34 @@ public final class Applier {
     }
 
     public List<HostResult> apply(Plan plan, List<Observation> observations) {
+        List<HostResult> results = rollout(plan, observations);
+        // The release command's host took the new version before the rollout; if the rollout stopped
+        // before it reached that host, its checkout goes back too: no host is left half on the new version.
+        for (Map.Entry<String, Plan.VersionChange> e : releasedOn.entrySet()) {
+            if (results.stream().noneMatch(r -> r.host().equals(e.getKey()))) {
+                Host host = fleet.inventory().hosts().get(e.getKey());
+                Plan.VersionChange v = e.getValue();
+                DesiredRelease r = fleet.desired(host.name()).releaseOf(v.project()).orElseThrow();
+                Remote remote = fleet.remote(host);
+                try {
+                    must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), true), null);
+                    must(remote, ReleaseCommands.build(releasedCompose.get(e.getKey()), r.project()), null);
+                    say(host, "not reached by the rollout: checkout put back at " + Checkout.shortSha(v.from()));
+                } catch (StepFailed | SshException ex) {
+                    say(host, "not reached by the rollout, but its checkout could not be put back at " + Checkout.shortSha(v.from()) + ": "
+                            + ex.getMessage());
+                }
+            }
+        }
+        out.flush();
+        return results;
+    }
+
+    /** The hosts whose checkout the release command moved before the rollout (host → its version change) and their compose. */
+    private final Map<String, Plan.VersionChange> releasedOn = new LinkedHashMap<>();
+    private final Map<String, String> releasedCompose = new HashMap<>();
+
+    private List<HostResult> rollout(Plan plan, List<Observation> observations) {
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
         observations.forEach(o -> o.state().ifPresent(s -> observed.put(o.host().name(), s)));
         List<Host> changing = new ArrayList<>();
@@ -526,6 +554,8 @@ public final class Applier {
                 try {
                     must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), false), null);
                     moved = true;
+                    releasedOn.put(host.name(), v);
+                    releasedCompose.put(host.name(), compose);
                     must(remote, ReleaseCommands.build(compose, r.project()), null);
                     ExecResult result = remote.run(ReleaseCommands.run(compose, r.project(), c), null, STEP_TIMEOUT);
                     result.stdout().lines().forEach(l -> say(host, "| " + l));
@@ -536,6 +566,7 @@ public final class Applier {
                 } catch (StepFailed | SshException e) {
                     String back = moved ? backToPrevious(host, remote, fleet.desired(host.name()), observed.get(host.name()), List.of(v))
                             : "the checkout was not moved";
+                    releasedOn.remove(host.name());
                     progress.println(out, "Stopping before the rollout: " + e.getMessage() + "; " + back + ". No host was changed.");
                     return Optional.of(new HostResult(host.name(), false, e.getMessage() + "; " + back));
                 }

@@ -1,7 +1,5 @@
 package dev.infra.inventory;
 
-import dev.infra.units.Durations;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,11 +77,6 @@ public record Deployment(
         /** Built from source (build:) rather than only pulled: such a service needs no image of the deployment's. */
         public boolean builds() {
             return settings.containsKey("build");
-        }
-
-        /** How long its containers get to finish their work when stopped (compose's stop_grace_period), if set here. */
-        public Optional<Duration> stopGracePeriod() {
-            return Optional.ofNullable((String) settings.get("stop_grace_period")).map(Durations::parse);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.infra.yaml.SchemaRecord;
 import dev.infra.yaml.Suggest;
 import dev.infra.yaml.TextKind;
 import java.nio.file.Path;
+import dev.infra.units.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -336,6 +337,7 @@ public final class InventoryLoader {
         Optional<Release.Command> command = Optional.empty();
         Optional<String> before = Optional.empty();
         Optional<String> after = Optional.empty();
+        Map<String, Duration> drain = new LinkedHashMap<>();
         if (release.isPresent()) {
             MapReader r = release.get();
             if (r.has("command")) {
@@ -354,9 +356,23 @@ public final class InventoryLoader {
             }
             before = r.optString("before_host");
             after = r.optString("after_host");
+            r.stringMap("drain", SERVICE_NAME, "compose service names are letters, digits, '-', '_' and '.'", TextKind.PLAIN).forEach((svc, v) -> {
+                String at = r.child("drain") + "." + svc;
+                if (!services.contains(svc)) {
+                    r.context().error(r.context().sourceMap().at(at), at + ": '" + svc + "' is not a service of deployments." + role.id(),
+                            "one of " + String.join(", ", services));
+                    return;
+                }
+                try {
+                    drain.put(svc, Durations.parse(v));
+                } catch (IllegalArgumentException e) {
+                    r.context().error(r.context().sourceMap().at(at), at + ": '" + v + "' is not a duration",
+                            "how long its old containers get to finish their task, e.g. 5m");
+                }
+            });
             r.finish();
         }
-        return new Release(remote == null ? "" : remote, ref == null ? "" : ref, command, before, after);
+        return new Release(remote == null ? "" : remote, ref == null ? "" : ref, command, before, after, Map.copyOf(drain));
     }
 
     // ---- slurm ---------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 package dev.infra.inventory;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,8 +15,12 @@ import java.util.Optional;
  * @param command    run once per release, on {@code commandHost}, as `compose run --rm SERVICE WORDS…`
  * @param beforeHost run on each host (in its deploy dir) before it changes version; failing stops that host
  * @param afterHost  run on each host after its new version passed the health gate
+ * @param drain      service → how long its old containers get to finish the task in hand when a release
+ *                   recreates them (SIGTERM, then this long before SIGKILL: celery's warm shutdown);
+ *                   a service not named gets what the app's compose file says (stop_grace_period, else 10 s)
  */
-public record Release(String remote, String ref, Optional<Command> command, Optional<String> beforeHost, Optional<String> afterHost) {
+public record Release(String remote, String ref, Optional<Command> command, Optional<String> beforeHost, Optional<String> afterHost,
+                      Map<String, Duration> drain) {
 
     /** A release command: its words, in a container of {@code service}, on {@code host}. */
     public record Command(String host, String service, List<String> words) {
@@ -25,6 +31,6 @@ public record Release(String remote, String ref, Optional<Command> command, Opti
 
     /** This release at another ref (a rollback, a `--to`). */
     public Release at(String otherRef) {
-        return new Release(remote, otherRef, command, beforeHost, afterHost);
+        return new Release(remote, otherRef, command, beforeHost, afterHost, drain);
     }
 }

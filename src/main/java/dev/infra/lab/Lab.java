@@ -198,6 +198,9 @@ public final class Lab {
             // Each inner engine gets its own cgroup parent, so two lab hosts never share one.
             env.add("LAB_DOCKERD_ARGS=--cgroup-parent=/" + h.container());
         }
+        if (!h.dind()) {
+            env.add("LAB_DOCKERD=0");   // a host image without an engine (the git origin) starts none
+        }
         hc = hc.withBinds(binds).withNetworkMode(h.published() > 0 ? "bridge" : plan.network());
         CreateContainerCmd create = docker.createContainerCmd(image)
                 .withName(h.container())

@@ -32,7 +32,16 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
      * A bare host that is not in the inventory yet (for onboarding): sshd, and a Docker engine unless
      * {@code docker} is false. Its host key is generated but not pinned: onboarding pins it.
      */
-    public record Spare(String name, boolean docker) {}
+    public record Spare(String name, boolean docker, boolean tools) {
+        public Spare(String name, boolean docker) {
+            this(name, docker, docker);
+        }
+
+        /** A host with the fleet hosts' tools (git, python3, curl) but no Docker engine: the lab's git origin. */
+        public static Spare tools(String name) {
+            return new Spare(name, false, true);
+        }
+    }
 
     /** This plan plus spare hosts on the same network. */
     public LabPlan withSpares(Inventory inv, List<Spare> spares) {
@@ -43,7 +52,7 @@ public record LabPlan(String id, String network, String subnet, String ipRange, 
         for (Spare s : spares) {
             List<String> images = s.docker() ? deploymentImages : List.of();
             all.add(new LabHost(s.name(), "infra-lab-" + id + "-" + s.name(), s.docker(), Optional.empty(), 0, images,
-                    s.docker() ? LabImages.HOST : LabImages.BASTION));
+                    s.tools() ? LabImages.HOST : LabImages.BASTION));
         }
         return new LabPlan(id, network, subnet, ipRange, gateway, bastionPort, List.copyOf(all));
     }

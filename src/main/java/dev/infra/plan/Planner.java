@@ -78,8 +78,9 @@ public final class Planner {
             }
             versions.add(new Plan.VersionChange(r.project().name(), r.dir(), r.release().remote(), r.release().ref(), now.head(),
                     now.target().orElseThrow(), now.ahead(), now.behind(), now.log(), now.modified(), now.published(),
-                    r.runsCommand() ? r.release().command().map(cmd -> cmd.text() + " (in a new " + cmd.service() + " container)") : Optional.empty(),
+                    r.runsCommand() && now.ahead() > 0 ? r.release().command().map(cmd -> cmd.text() + " (in a new " + cmd.service() + " container)") : Optional.empty(),
                     now.headTag()));
+            // The release command is for a version that gains commits (migrations); going back runs none.
             // Every service of the project runs the new version: rebuilt where it builds, recreated.
             services.removeIf(s -> s.project().equals(r.project().name()));
             String at = Checkout.shortSha(now.target().orElseThrow()) + " (" + r.release().ref() + ")";

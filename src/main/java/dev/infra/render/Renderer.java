@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -116,10 +115,8 @@ public final class Renderer {
             ComposeProject project = new ComposeProject(ComposeProject.projectName(d.deployDir()), d.deployDir(), d.composeFile(),
                     services, envFiles, List.of(), false, new LinkedHashMap<>(required), ports, d.appOwnsCompose(), d.composeEnvFile());
             projects.add(project);
-            Map<String, Duration> graces = new LinkedHashMap<>();
-            d.services().values().forEach(s -> s.stopGracePeriod().ifPresent(g -> graces.put(s.name(), g)));
             d.release().ifPresent(r -> releases.add(new DesiredRelease(d.role().id(), project, r,
-                    r.command().map(c -> c.host().equals(host.name())).orElse(false), Map.copyOf(graces))));
+                    r.command().map(c -> c.host().equals(host.name())).orElse(false))));
         }
         return new HostState(host, List.copyOf(files), List.copyOf(env), List.copyOf(projects), duties, List.copyOf(releases));
     }

@@ -43,6 +43,9 @@ public final class PlanTextView {
                 f.env().forEach(e -> used.add(e.action()));
             });
             h.services().forEach(s -> used.add(s.action()));
+            if (!h.versions().isEmpty()) {
+                used.add(Action.UPDATE);
+            }
         });
         out.println("Resource actions are indicated with the following symbols:");
         for (Action a : Action.values()) {

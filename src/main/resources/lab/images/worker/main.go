@@ -129,6 +129,9 @@ func failSet() map[int]bool {
 
 const readyFile = "/tmp/consuming"
 
+// inHand counts the tasks being processed now (0 or 1: one at a time).
+var inHand atomic.Int32
+
 // appendLine adds one line to a log file shared across releases (a bind mount), or stdout when unset.
 func appendLine(path, line string) {
 	stamped := time.Now().UTC().Format(time.RFC3339Nano) + " " + line
@@ -183,7 +186,11 @@ func worker() {
 	var stopping atomic.Bool
 	go func() {
 		sig := <-stop
+		host, _ := os.Hostname()
 		logf("info", "warm shutdown (%v): no new tasks; the task in hand is finished first", sig)
+		if taskSeconds() > 0 {
+			appendLine(os.Getenv("LAB_TASK_LOG"), fmt.Sprintf("stop container %s (version %s): %d task(s) in hand", host, version(), inHand.Load()))
+		}
 		stopping.Store(true)
 	}()
 	for {
@@ -260,6 +267,8 @@ func handle(jobID string, m *nats.Msg, fail map[int]bool) {
 	if d := taskSeconds(); d > 0 {
 		host, _ := os.Hostname()
 		what := fmt.Sprintf("job %s task %d (version %s, container %s)", jobID, t.ID, version(), host)
+		inHand.Add(1)
+		defer inHand.Add(-1)
 		appendLine(os.Getenv("LAB_TASK_LOG"), "start "+what)
 		time.Sleep(time.Duration(d * float64(time.Second)))
 		if err := m.Ack(); err != nil {

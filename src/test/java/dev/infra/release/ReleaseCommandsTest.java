@@ -6,6 +6,7 @@ import dev.infra.inventory.Release;
 import dev.infra.testing.LocalSh;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,7 @@ class ReleaseCommandsTest {
     }
 
     Checkout probe(String ref) {
-        return Checkout.parse(sh(ReleaseCommands.probe("~/app", new Release(origin, ref, Optional.empty(), Optional.empty(),
-                Optional.empty()))).output());
+        return Checkout.parse(sh(ReleaseCommands.probe("~/app", rel(origin, ref))).output());
     }
 
     @Test
@@ -68,12 +68,10 @@ class ReleaseCommandsTest {
     @Test
     void aRefTheRemoteDoesNotHaveAndAnUnreachableRemoteAreProblemsNamed() {
         assertThat(probe("v9").problem()).contains("no tag, branch or commit v9 at " + origin);
-        Checkout gone = Checkout.parse(sh(ReleaseCommands.probe("~/app", new Release("git://127.0.0.1:1/nothing.git", "v2", Optional.empty(),
-                Optional.empty(), Optional.empty()))).output());
+        Checkout gone = Checkout.parse(sh(ReleaseCommands.probe("~/app", rel("git://127.0.0.1:1/nothing.git", "v2"))).output());
         assertThat(gone.problem()).get().asString().startsWith("cannot fetch from git://127.0.0.1:1/nothing.git");
         assertThat(probe("v2").problem()).isEmpty();
-        Checkout none = Checkout.parse(sh(ReleaseCommands.probe("~/elsewhere", new Release(origin, "v2", Optional.empty(), Optional.empty(),
-                Optional.empty()))).output());
+        Checkout none = Checkout.parse(sh(ReleaseCommands.probe("~/elsewhere", rel(origin, "v2"))).output());
         assertThat(none.problem()).contains("no git checkout at ~/elsewhere");
     }
 
@@ -109,7 +107,11 @@ class ReleaseCommandsTest {
         assertThat(r.output()).contains("is on no branch or tag of the remote");
     }
 
+    static Release rel(String remote, String ref) {
+        return new Release(remote, ref, Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+    }
+
     Release release() {
-        return new Release(origin, "v2", Optional.empty(), Optional.empty(), Optional.empty());
+        return rel(origin, "v2");
     }
 }
