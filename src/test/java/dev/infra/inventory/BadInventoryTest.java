@@ -129,6 +129,13 @@ class BadInventoryTest {
                 "the app's docker-compose.worker.yml decides celeryworker's command");
     }
 
+    /** The worker deployment as the app's checkout shipped from git, with {@code extra} under it. */
+    static Case shipped(String name, boolean appOwned, String extra, String marker, String message) {
+        String yaml = VALID.replace("    compose_file: docker-compose.worker.yml", "    compose_file: docker-compose.worker.yml"
+                + (appOwned ? "\n    compose_owner: app" : "")).replace("    services:\n      celeryworker: {}", extra + "    services:\n      celeryworker: {}");
+        return new Case(name, yaml, position(yaml, marker), message);
+    }
+
     /** line:column (1-based) of the first occurrence of marker. */
     static String position(String text, String marker) {
         int index = text.indexOf(marker);
@@ -142,6 +149,17 @@ class BadInventoryTest {
 
     static Stream<Case> cases() {
         return Stream.of(
+                shipped("a git source on a compose file infra writes", false, "    source: {git: git://origin/antenna.git, ref: v2}\n",
+                        "{git:", "deployments.worker.source needs compose_owner: app"),
+                shipped("a release without a source", true, "    release: {command: migrate, service: celeryworker, host: worker-1}\n",
+                        "{command:", "deployments.worker.release needs a source"),
+                shipped("a ref that is no git ref", true, "    source: {git: git://origin/antenna.git, ref: \"v2 ..main\"}\n",
+                        "\"v2 ..main\"", "is not a git ref"),
+                shipped("a release command on a host without the deployment", true, "    source: {git: git://origin/antenna.git, ref: v2}\n"
+                        + "    release: {command: migrate, service: celeryworker, host: nats-1}\n", "nats-1}",
+                        "the release command's host nats-1 has no role worker"),
+                shipped("a drain for a service the deployment lacks", true, "    source: {git: git://origin/antenna.git, ref: v2}\n"
+                        + "    release:\n      drain: {celeryworkr: 5m}\n", "5m}", "'celeryworkr' is not a service of deployments.worker"),
                 replace("compose_owner neither infra nor app", "    compose_file: docker-compose.worker.yml",
                         "    compose_file: docker-compose.worker.yml\n    compose_owner: team", "team", "compose_owner must be infra or app"),
                 appOwnedWithCommand(),

@@ -7,7 +7,10 @@ import dev.infra.inventory.Role;
 import dev.infra.inventory.SshTarget;
 import dev.infra.observe.ObservedContainer;
 import dev.infra.observe.ObservedHost;
+import dev.infra.inventory.Release;
+import dev.infra.release.Checkout;
 import dev.infra.render.ComposeProject;
+import dev.infra.render.DesiredRelease;
 import dev.infra.render.DesiredFile;
 import dev.infra.render.Duties;
 import dev.infra.render.HostState;
@@ -265,6 +268,68 @@ class PlannerTest {
         ObservedHost same = new ObservedHost("w1", pulled.files(), "v1", List.of(running), Set.of(), List.of(),
                 Map.of("ami-platform", Map.of("celeryworker", "hash-then")));
         assertThat(Planner.plan(desired, same, SecretValues.none(), "").notes()).isEmpty();
+    }
+
+    static final String V1 = "1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    static final String V2 = "2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    /** The app host's checkout shipped from git at {@code ref}; it runs the release command. */
+    static HostState shipped(String ref) {
+        ComposeProject app = new ComposeProject("ami-platform", "~/ami-platform", "docker-compose.production.yml",
+                List.of(new ComposeProject.Service("django", 1, IMAGE), new ComposeProject.Service("celeryworker", 1, IMAGE),
+                        new ComposeProject.Service("flower", 0, IMAGE)), List.of(ENV), List.of(), false, URL, List.of(), true, Optional.empty());
+        Release release = new Release("git://origin/antenna.git", ref, Optional.of(new Release.Command("w1", "django",
+                List.of("python", "manage.py", "migrate"))), Optional.empty(), Optional.empty(), Map.of());
+        return new HostState(WORKER, List.of(), List.of(new ManagedEnv(ENV, new LinkedHashMap<>(URL), "")), List.of(app), NO_DUTIES,
+                List.of(new DesiredRelease("app", app, release, true)));
+    }
+
+    static ObservedHost checkedOut(Checkout c) {
+        List<ObservedContainer> running = List.of(container("ami-platform", "django", 1, "running", URL),
+                container("ami-platform", "celeryworker", 1, "running", URL));
+        return new ObservedHost("w1", Map.of(ENV, Optional.of("NATS_URL=nats://nats:4222\n")), "v1", running, Set.of(), List.of(), Map.of(),
+                Map.of(), Optional.empty(), Map.of("ami-platform", c));
+    }
+
+    @Test
+    void aCheckoutBehindItsRefIsAVersionChangeThatRecreatesEveryRunningService() throws Exception {
+        Checkout behind = new Checkout(V1, List.of(), Optional.of(V2), Optional.empty(), 2, 0, List.of("2222222 worker: drains", "1234567 migration"),
+                true, Optional.of("v1"));
+        Plan.HostPlan p = plan(shipped("v2"), checkedOut(behind));
+        assertThat(p.error()).isEmpty();
+        assertThat(p.versions()).singleElement().satisfies(v -> {
+            assertThat(v.range()).isEqualTo("1111111 → 2222222");
+            assertThat(v.ahead()).isEqualTo(2);
+            assertThat(v.command()).contains("python manage.py migrate (in a new django container)");
+            assertThat(v.fromTag()).contains("v1");
+            assertThat(v.blocker()).isEmpty();
+        });
+        assertThat(p.services()).extracting(Plan.ServiceChange::service).containsExactly("django", "celeryworker");
+        assertThat(p.services()).allSatisfy(s -> {
+            assertThat(s.action()).isEqualTo(Action.REPLACE);
+            assertThat(s.reason()).isEqualTo(Reason.NEW_VERSION);
+            assertThat(s.detail()).isEqualTo("runs 2222222 (v2)");
+        });
+        Plan whole = new Plan("1.0", "i", "t", List.of(p), Map.of());
+        assertThat(whole.summary().change()).isEqualTo(3);
+        String json = PlanJson.write(whole, Map.of());
+        assertThat(Schemas.problems("plan", json)).isEmpty();
+        assertThat(PlanJson.readSaved(json).plan().hosts().get(0).versions()).as("a saved plan keeps them").isEqualTo(p.versions());
+    }
+
+    @Test
+    void atItsRefNothingGoingBackRunsNoReleaseCommandAndWhatCannotBeReadIsAnError() {
+        assertThat(plan(shipped("v2"), checkedOut(new Checkout(V2, List.of(), Optional.of(V2), Optional.empty(), 0, 0, List.of(), true,
+                Optional.empty()))).hasChanges()).isFalse();
+        Plan.HostPlan back = plan(shipped(V1), checkedOut(new Checkout(V2, List.of(), Optional.of(V1), Optional.empty(), 0, 2, List.of(), true,
+                Optional.empty())));
+        assertThat(back.versions()).singleElement().satisfies(v -> assertThat(v.command()).isEmpty());
+        Plan.HostPlan dirty = plan(shipped("v2"), checkedOut(new Checkout(V1, List.of("config/settings.py"), Optional.of(V2), Optional.empty(),
+                1, 0, List.of(), true, Optional.empty())));
+        assertThat(dirty.versions().get(0).blocker()).get().asString().contains("has local changes to: config/settings.py");
+        Plan.HostPlan missing = plan(shipped("v9"), checkedOut(Checkout.parse("head " + V1 + "\nproblem no tag, branch or commit v9 at git://origin/antenna.git\n")));
+        assertThat(missing.error()).contains("w1: ~/ami-platform: no tag, branch or commit v9 at git://origin/antenna.git");
+        assertThat(missing.versions()).isEmpty();
     }
 
     @Test
