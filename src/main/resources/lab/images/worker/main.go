@@ -8,8 +8,8 @@
 //	antenna-standin health                     exit 0 once the worker consumes (the compose healthcheck)
 //
 // With LAB_TASK_SECONDS set, a worker takes that long per task and logs "start"/"finish" of each to
-// LAB_TASK_LOG, acking only when done; SIGTERM is celery's warm shutdown: the task in hand is finished,
-// the rest handed back, then it exits. APP_VERSION names the release in every line; LAB_BROKEN makes a
+// LAB_TASK_LOG, acking only when done; SIGTERM is then celery's warm shutdown: the task in hand is
+// finished, no other taken, then it exits (and logs "stop … N task(s) in hand"). APP_VERSION names the release in every line; LAB_BROKEN makes a
 // worker fail at start (a bad release).
 //
 // Like the app, it reads NATS_URL and falls back to nats://localhost:4222 when it is missing —
@@ -169,14 +169,18 @@ func worker() {
 		logf("error", "cannot start %s: %s", version(), os.Getenv("LAB_BROKEN"))
 		os.Exit(1)
 	}
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	nc := connect(true)
 	defer nc.Close()
 	js, err := nc.JetStream()
 	if err != nil {
 		logf("error", "JetStream unavailable: %v", err)
 		os.Exit(1)
+	}
+	// A worker whose tasks take time (LAB_TASK_SECONDS) shuts down warm once it consumes; otherwise, and
+	// while it cannot reach NATS, SIGTERM ends it at once.
+	stop := make(chan os.Signal, 1)
+	if taskSeconds() > 0 {
+		signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	}
 	os.MkdirAll("/tmp", 0o1777)
 	os.WriteFile(readyFile, []byte(version()+"\n"), 0o644)
