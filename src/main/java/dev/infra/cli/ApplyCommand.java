@@ -1,7 +1,6 @@
 package dev.infra.cli;
 
 import dev.infra.apply.Applier;
-import dev.infra.apply.Batches;
 import dev.infra.apply.FleetLock;
 import dev.infra.fleet.Fleet;
 import dev.infra.fleet.Fleet.Observation;
@@ -47,23 +46,12 @@ final class ApplyCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved by `infra plan --out`.")
     Path planFile;
 
-    @Option(names = "--batch", paramLabel = "N|P%", description = "Hosts per rolling batch after NATS (default: all at once).")
-    String batch;
-
-    @Option(names = "--max-fail", defaultValue = "0", paramLabel = "N",
-            description = "Failed hosts tolerated before the rollout stops (default: ${DEFAULT-VALUE}).")
-    int maxFail;
-
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
-    boolean yes;
+    @Mixin
+    RolloutOptions rollout;
 
     @Option(names = "--allow-data-loss",
             description = "Recreate NATS even when what its JetStream store holds cannot be read and carried over.")
     boolean allowDataLoss;
-
-    @Option(names = "--lock-wait", defaultValue = "0s", paramLabel = "DURATION",
-            description = "Wait this long for another apply's lock (default: ${DEFAULT-VALUE}).")
-    String lockWait;
 
     @Override
     public Integer call() {
@@ -76,11 +64,7 @@ final class ApplyCommand implements Callable<Integer> {
             }
             fleet.limit = savedLimit.isEmpty() ? null : savedLimit;
         }
-        try {
-            Batches.check(batch);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        rollout.check();
         try (Fleet f = fleet.open(parent.global)) {
             return applyWithLock(f, fleet.hosts(f.inventory()), saved, "infra apply" + (fleet.limit == null ? "" : " --limit " + fleet.limit));
         }
@@ -91,7 +75,7 @@ final class ApplyCommand implements Callable<Integer> {
      * other apply in between. The one path every change takes (apply, rollback).
      */
     int applyWithLock(Fleet f, List<Host> hosts, Optional<SavedPlan> saved, String command) {
-        Duration wait = OptionValues.duration("--lock-wait", lockWait);
+        Duration wait = OptionValues.duration("--lock-wait", rollout.lockWait);
         String who = Who.current();
         try {
             return FleetLock.holding(f, who, command, wait, () -> planConfirmApply(f, hosts, saved, who, command, spec.commandLine().getOut()));
@@ -115,7 +99,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (plan.summary().empty()) {
             return ExitCodes.OK;
         }
-        if (saved.isEmpty() && !yes) {
+        if (saved.isEmpty() && !rollout.yes) {
             out.println();
             out.println("Do you want to perform these actions? Only 'yes' will be accepted to approve.");
             if (!Confirmation.ask(out, "  Enter a value: ")) {
@@ -128,7 +112,7 @@ final class ApplyCommand implements Callable<Integer> {
         out.flush();
         List<Applier.HostResult> results;
         try (Progress progress = parent.global.progress("apply", spec.commandLine().getErr())) {
-            results = new Applier(f, out, new Applier.Options(batch, maxFail, who, command, allowDataLoss)).withProgress(progress)
+            results = new Applier(f, out, new Applier.Options(rollout.batch, rollout.maxFail, who, command, allowDataLoss)).withProgress(progress)
                     .apply(plan, observations);
             progress.finish(results.size() + " host(s) applied, " + results.stream().filter(r -> !r.ok()).count() + " failed");
         }

@@ -1,6 +1,5 @@
 package dev.infra.cli;
 
-import dev.infra.apply.Batches;
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
 import dev.infra.release.Releases;
@@ -34,28 +33,13 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "VERSION", description = "A tag, branch or commit to return every host to.")
     String to;
 
-    @Option(names = "--batch", paramLabel = "N|P%", description = "Hosts per rolling batch (default: all at once).")
-    String batch;
-
-    @Option(names = "--max-fail", defaultValue = "0", paramLabel = "N",
-            description = "Failed hosts tolerated before the rollout stops (default: ${DEFAULT-VALUE}).")
-    int maxFail;
-
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
-    boolean yes;
-
-    @Option(names = "--lock-wait", defaultValue = "0s", paramLabel = "DURATION",
-            description = "Wait this long for another apply's lock (default: ${DEFAULT-VALUE}).")
-    String lockWait;
+    @Mixin
+    RolloutOptions rollout;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            Batches.check(batch);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        rollout.check();
         try (Fleet f = fleet.open(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
             List<Releases.HostHistory> histories = Releases.read(f, hosts);
@@ -82,10 +66,7 @@ final class RollbackCommand implements Callable<Integer> {
         a.parent = parent;
         a.spec = spec;
         a.fleet = fleet;
-        a.batch = batch;
-        a.maxFail = maxFail;
-        a.yes = yes;
-        a.lockWait = lockWait;
+        a.rollout = rollout;
         return a;
     }
 }
