@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -60,6 +61,8 @@ public final class Applier {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(90);
+    /** A release command (migrations) may take long; it is never cut off at a step's usual bound. */
+    static final Duration RELEASE_COMMAND_TIMEOUT = Duration.ofMinutes(60);
     /** How long a step may run silently: after that, a line every so often says the host is still at it. */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
     private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -101,19 +104,9 @@ public final class Applier {
         // The release command's host took the new version before the rollout; if the rollout stopped
         // before it reached that host, its checkout goes back too: no host is left half on the new version.
         for (Map.Entry<String, Plan.VersionChange> e : releasedOn.entrySet()) {
-            if (results.stream().noneMatch(r -> r.host().equals(e.getKey()))) {
+            if (!reached.contains(e.getKey())) {
                 Host host = fleet.inventory().hosts().get(e.getKey());
-                Plan.VersionChange v = e.getValue();
-                DesiredRelease r = fleet.desired(host.name()).releaseOf(v.project()).orElseThrow();
-                Remote remote = fleet.remote(host);
-                try {
-                    must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), true), null);
-                    must(remote, ReleaseCommands.build(releasedCompose.get(e.getKey()), r.project()), null);
-                    say(host, "not reached by the rollout: checkout put back at " + Checkout.shortSha(v.from()));
-                } catch (StepFailed | SshException ex) {
-                    say(host, "not reached by the rollout, but its checkout could not be put back at " + Checkout.shortSha(v.from()) + ": "
-                            + ex.getMessage());
-                }
+                say(host, "not reached by the rollout: " + putCheckoutBack(host, e.getValue(), releasedCompose.get(e.getKey())));
             }
         }
         out.flush();
@@ -123,6 +116,8 @@ public final class Applier {
     /** The hosts whose checkout the release command moved before the rollout (host → its version change) and their compose. */
     private final Map<String, Plan.VersionChange> releasedOn = new LinkedHashMap<>();
     private final Map<String, String> releasedCompose = new HashMap<>();
+    /** The hosts the rollout took in hand (whatever came of it): they own their checkout's fate. */
+    private final Set<String> reached = ConcurrentHashMap.newKeySet();
 
     private List<HostResult> rollout(Plan plan, List<Observation> observations) {
         Map<String, ObservedHost> observed = new LinkedHashMap<>();
@@ -136,11 +131,6 @@ public final class Applier {
             }
         }
         List<HostResult> results = new ArrayList<>();
-        Optional<HostResult> released = releaseCommand(byHost, observed);
-        if (released.isPresent()) {
-            results.add(released.get());
-            return results;
-        }
         // A standalone server that joins a cluster goes last: the new servers form the cluster first,
         // then it joins and its streams are restored into the whole cluster.
         List<Host> joining = changing.stream().filter(h -> runsNats(h) && joinsCluster(byHost.get(h.name()))).toList();
@@ -160,6 +150,12 @@ public final class Applier {
                 results.add(new HostResult(nats.get(0).name(), false, "the NATS cluster is not healthy before the change"));
                 return results;
             }
+        }
+        // Everything that can refuse the whole change has had its say: now the release command, once.
+        Optional<HostResult> released = releaseCommand(byHost, observed);
+        if (released.isPresent()) {
+            results.add(released.get());
+            return results;
         }
         for (Host h : nats) {
             HostResult r = applyHost(h, byHost.get(h.name()), observed.get(h.name()));
@@ -235,6 +231,7 @@ public final class Applier {
 
     /** One host's apply, with a line every {@link #PROGRESS_EVERY} while a step takes long (a slow or frozen host is never silent). */
     private HostResult applyHost(Host host, HostPlan hp, ObservedHost observed) {
+        reached.add(host.name());
         try (Watch w = new Watch(host)) {
             watch.set(w);
             return applyWatched(host, hp, observed);
@@ -288,12 +285,22 @@ public final class Applier {
         Optional<SlurmApply> slurm = desired.duties().slurm().map(c -> new SlurmApply(remote, c, line -> say(host, line)));
         Optional<StoreMover> mover = hp.storeMove().filter(Plan.StoreMove::readable).map(m -> new StoreMover(fleet, host, remote, m, line -> say(host, line)));
         List<Plan.VersionChange> movedTo = new ArrayList<>();
+        // The release command already moved this host's checkout: a failure from here on puts it back too.
+        hp.versions().stream().filter(v -> v.equals(releasedOn.get(host.name()))).forEach(movedTo::add);
         try {
+            for (Plan.VersionChange v : hp.versions()) {
+                if (v.blocker().isPresent() && !movedTo.contains(v)) {
+                    throw new StepFailed(v.blocker().get());
+                }
+            }
             for (Plan.VersionChange v : hp.versions()) {
                 DesiredRelease r = desired.releaseOf(v.project()).orElseThrow();
                 r.release().beforeHost().ifPresent(h -> must(remote, ReleaseCommands.hook("before this host", v.dir(), h), null));
-                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), false), null);
-                movedTo.add(v);
+                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), movedTo.contains(v) ? Optional.of(v.to()) : Optional.of(v.from()),
+                        false), null);
+                if (!movedTo.contains(v)) {
+                    movedTo.add(v);
+                }
                 say(host, "checked out " + v.range() + " (" + v.ref() + ") in " + v.dir());
                 must(remote, ReleaseCommands.build(observed.compose(), r.project()), null);
                 say(host, "built " + r.project().name() + " at " + Checkout.shortSha(v.to()));
@@ -379,10 +386,9 @@ public final class Applier {
         } catch (StepFailed | SshException e) {
             String reason = e.getMessage();
             say(host, "FAILED: " + reason);
-            String rollback = rollBack(host, remote, desired, observed, written, mover);
-            if (!movedTo.isEmpty()) {
-                rollback = backToPrevious(host, remote, desired, observed, movedTo) + "; " + rollback;
-            }
+            // The old version first (its checkout holds the compose file the services are brought back with), then the files.
+            String versionBack = movedTo.isEmpty() ? "" : backToPrevious(host, remote, desired, observed, movedTo) + "; ";
+            String rollback = versionBack + rollBack(host, remote, desired, observed, written, mover);
             String undone = slurm.map(SlurmApply::undo).orElse("");
             if (!undone.isEmpty()) {
                 rollback = rollback + "; " + undone;
@@ -552,20 +558,19 @@ public final class Applier {
                         + ", once, before the rollout");
                 boolean moved = false;
                 try {
-                    must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), false), null);
+                    must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), Optional.of(v.from()), false), null);
                     moved = true;
                     releasedOn.put(host.name(), v);
                     releasedCompose.put(host.name(), compose);
                     must(remote, ReleaseCommands.build(compose, r.project()), null);
-                    ExecResult result = remote.run(ReleaseCommands.run(compose, r.project(), c), null, STEP_TIMEOUT);
+                    ExecResult result = remote.run(ReleaseCommands.run(compose, r.project(), c), null, RELEASE_COMMAND_TIMEOUT);
                     result.stdout().lines().forEach(l -> say(host, "| " + l));
                     if (!result.ok()) {
                         throw new StepFailed("the release command `" + c.text() + "` failed: " + result.reason());
                     }
                     say(host, "release command done");
                 } catch (StepFailed | SshException e) {
-                    String back = moved ? backToPrevious(host, remote, fleet.desired(host.name()), observed.get(host.name()), List.of(v))
-                            : "the checkout was not moved";
+                    String back = moved ? putCheckoutBack(host, v, compose) : "the checkout was not moved";
                     releasedOn.remove(host.name());
                     progress.println(out, "Stopping before the rollout: " + e.getMessage() + "; " + back + ". No host was changed.");
                     return Optional.of(new HostResult(host.name(), false, e.getMessage() + "; " + back));
@@ -589,6 +594,19 @@ public final class Applier {
         });
     }
 
+    /** Only the checkout back where it was, rebuilt (its services were never recreated on the new version). */
+    private String putCheckoutBack(Host host, Plan.VersionChange v, String compose) {
+        DesiredRelease r = fleet.desired(host.name()).releaseOf(v.project()).orElseThrow();
+        Remote remote = fleet.remote(host);
+        try {
+            must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), Optional.empty(), true), null);
+            must(remote, ReleaseCommands.build(compose, r.project()), null);
+            return "checkout put back at " + Checkout.shortSha(v.from());
+        } catch (StepFailed | SshException e) {
+            return "VERSION ROLLBACK FAILED (" + e.getMessage() + "); check out " + Checkout.shortSha(v.from()) + " in " + v.dir() + " by hand";
+        }
+    }
+
     /** Puts the checkouts back where they were, rebuilt, their services recreated on the old version. */
     private String backToPrevious(Host host, Remote remote, HostState desired, ObservedHost observed, List<Plan.VersionChange> moved) {
         List<String> back = new ArrayList<>();
@@ -596,7 +614,7 @@ public final class Applier {
             for (Plan.VersionChange v : moved) {
                 DesiredRelease r = desired.releaseOf(v.project()).orElseThrow();
                 step("rolling back: checking out " + Checkout.shortSha(v.from()));
-                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), true), null);
+                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), Optional.empty(), true), null);
                 must(remote, ReleaseCommands.build(observed.compose(), r.project()), null);
                 List<String> services = r.project().running().stream().map(ComposeProject.Service::name).toList();
                 if (!services.isEmpty()) {

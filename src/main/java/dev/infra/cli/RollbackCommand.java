@@ -2,6 +2,7 @@ package dev.infra.cli;
 
 import dev.infra.fleet.Fleet;
 import dev.infra.inventory.Host;
+import dev.infra.inventory.Release;
 import dev.infra.release.Releases;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -40,6 +41,10 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         rollout.check();
+        if (to != null && !Release.validRef(to)) {
+            throw new UserError("--to " + to + " is not a tag, branch or commit name (revision syntax such as ~, ^ or @{…} is not taken): "
+                    + "e.g. --to v1.3.0 or --to 3f2c1ab");
+        }
         try (Fleet f = fleet.open(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
             List<Releases.HostHistory> histories = Releases.read(f, hosts);
@@ -53,7 +58,7 @@ final class RollbackCommand implements Callable<Integer> {
             if (refs.isEmpty()) {
                 return ExitCodes.ERROR;
             }
-            f.wantRefs(refs);
+            f.rollbackTo(refs);
             List<Host> chosen = hosts.stream().filter(h -> refs.containsKey(h.name())).toList();
             return apply().applyWithLock(f, chosen, Optional.empty(), "infra rollback" + (to == null ? "" : " --to " + to)
                     + (fleet.limit == null ? "" : " --limit " + fleet.limit));

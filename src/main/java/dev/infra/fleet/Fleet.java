@@ -84,8 +84,8 @@ public final class Fleet implements AutoCloseable {
      * From now on, these hosts' checkouts are wanted at other refs (host → tag, branch or commit):
      * a rollback plans and applies against them through the same path as any change.
      */
-    public void wantRefs(Map<String, String> refs) {
-        desired = desired.withRefs(refs);
+    public void rollbackTo(Map<String, String> refs) {
+        desired = desired.rollbackTo(refs);
     }
 
     public Inventory inventory() { return inventory; }
@@ -269,7 +269,7 @@ public final class Fleet implements AutoCloseable {
                     .map(store -> Planner.withStoreMove(hp, recreated.get(), store, joins ? inventory.policy().replicas() : 0)).orElse(hp);
         });
         return new Plan(Plan.FORMAT_VERSION, inventory.file().toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                hosts, fingerprints);
+                Planner.releaseCommandHostsPlanned(hosts, desired::host), fingerprints);
     }
 
     /** A hash of everything the plan depended on, so a saved plan can tell that the host moved on. */

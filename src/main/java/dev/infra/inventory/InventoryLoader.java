@@ -325,12 +325,14 @@ public final class InventoryLoader {
                 managedEnv, natsAlias, extraHosts, services, appOwned, composeEnvFile, perHost, release);
     }
 
-    static final Pattern GIT_REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]*");
-
     private Release readRelease(Role role, MapReader source, Optional<MapReader> release, Set<String> services) {
         String remote = source.requiredString("git", "the app's git remote every host can fetch, e.g. git: https://github.com/RolnickLab/antenna.git");
         String ref = source.requiredString("ref", "the tag, branch or commit to run, e.g. ref: v1.4.0");
-        if (ref != null && (!GIT_REF.matcher(ref).matches() || ref.contains("..") || ref.endsWith(".lock") || ref.endsWith("/"))) {
+        if (remote != null) {
+            Release.remoteProblem(remote).ifPresent(p -> source.error("git", source.child("git") + ": '" + remote + "' " + p,
+                    "a git URL every host can fetch: https://…, ssh://…, git@host:path or git://…"));
+        }
+        if (ref != null && !Release.validRef(ref)) {
             source.error("ref", source.child("ref") + ": '" + ref + "' is not a git ref", "a tag, branch or commit, e.g. v1.4.0, main or 3f2c1ab");
         }
         source.finish();

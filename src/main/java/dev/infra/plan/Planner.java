@@ -34,6 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Desired state + observed state → what must change on one host. Pure: no I/O, no clock; the same
@@ -99,6 +102,26 @@ public final class Planner {
         return new Plan.HostPlan(desired.host().name(), desired.host().roles().stream().map(r -> r.id()).toList(),
                 reach, List.copyOf(files), List.copyOf(services), error, Optional.empty(), appChanges(desired, observed, services),
                 slurm, List.copyOf(versions));
+    }
+
+    /**
+     * A new version whose release command runs on a host this plan does not cover (`--limit` left it
+     * out) would roll out without its migrations: such hosts' plans become errors naming the host to include.
+     */
+    public static List<Plan.HostPlan> releaseCommandHostsPlanned(List<Plan.HostPlan> plans, Function<String, HostState> desired) {
+        Set<String> planned = plans.stream().map(Plan.HostPlan::host).collect(Collectors.toSet());
+        List<Plan.HostPlan> out = new ArrayList<>();
+        for (Plan.HostPlan hp : plans) {
+            Optional<String> missing = hp.versions().stream().filter(v -> v.ahead() > 0)
+                    .flatMap(v -> desired.apply(hp.host()).releaseOf(v.project()).flatMap(r -> r.release().command()).stream())
+                    .filter(c -> !planned.contains(c.host()))
+                    .map(c -> hp.host() + ": the release command `" + c.text() + "` of this version runs on " + c.host()
+                            + ", which --limit leaves out: include " + c.host() + " (it runs first), or apply without --limit")
+                    .findFirst();
+            out.add(missing.isEmpty() || hp.error().isPresent() ? hp : new Plan.HostPlan(hp.host(), hp.roles(), hp.reach(), hp.files(),
+                    hp.services(), missing, hp.storeMove(), hp.notes(), hp.slurm(), hp.versions()));
+        }
+        return out;
     }
 
     /** Each worker group's script digest, as the desired script carries it. */

@@ -20,14 +20,21 @@ public final class ReleaseCommands {
     public static final int DIRTY = 5;
     /** Exit status of a checkout whose HEAD the remote does not have. */
     public static final int UNPUBLISHED = 6;
+    /** Exit status of a checkout whose HEAD moved since infra read it. */
+    public static final int MOVED = 7;
     static final String NS = "refs/infra/remote";
-    static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
+    /** Well inside the bound of the whole state read, so a remote that drops packets is named, not the host. */
+    static final Duration FETCH_TIMEOUT = Duration.ofSeconds(20);
+    /** The deploy dir is the top of a checkout, not a directory inside some other repository (a dotfiles ~). */
+    static final String TOP = "[ \"$(git rev-parse --show-toplevel 2>/dev/null)\" = \"$(pwd -P)\" ]";
 
     private ReleaseCommands() {}
 
     /** Fetches the remote's branches and tags quietly, never prompting; its exit status is git's (124: timed out). */
     static String fetch(String remote) {
-        return "GIT_TERMINAL_PROMPT=0 GIT_SSH_COMMAND='ssh -o BatchMode=yes' timeout " + FETCH_TIMEOUT.toSeconds()
+        // The checkout's own ssh command (a deploy key) is kept; never a prompt, a bounded connect.
+        return "GIT_TERMINAL_PROMPT=0 GIT_SSH_COMMAND=\"$(git config core.sshCommand || echo ssh) -o BatchMode=yes -o ConnectTimeout=10\" timeout "
+                + FETCH_TIMEOUT.toSeconds()
                 + " git fetch -q --no-tags --prune " + Shell.quote(remote) + " '+refs/heads/*:" + NS + "/heads/*' '+refs/tags/*:" + NS
                 + "/tags/*'";
     }
@@ -48,7 +55,7 @@ public final class ReleaseCommands {
      */
     public static String probe(String dir, Release release) {
         return "(r_dir=" + Shell.quote(dir) + "; r_remote=" + Shell.quote(release.remote()) + "; r_ref=" + Shell.quote(release.ref()) + "\n"
-                + " cd " + Shell.path(dir) + " 2>/dev/null && git rev-parse --git-dir >/dev/null 2>&1 || { echo \"problem no git checkout at $r_dir\"; exit 0; }\n"
+                + " cd " + Shell.path(dir) + " 2>/dev/null && " + TOP + " || { echo \"problem no git checkout at $r_dir\"; exit 0; }\n"
                 + " head=$(git rev-parse -q --verify HEAD) || { echo 'problem the checkout has no commit'; exit 0; }; echo \"head $head\"\n"
                 + " git status --porcelain --untracked-files=no | cut -c4- | sed 's/^/modified /'\n"
                 + " if ! err=$(" + fetch(release.remote()) + " 2>&1); then echo \"problem cannot fetch from $r_remote: $(printf '%s' \"$err\" | tr '\\n' ' ' | cut -c1-300)\"; exit 0; fi\n"
@@ -63,11 +70,15 @@ public final class ReleaseCommands {
     /**
      * Moves the checkout to {@code sha} exactly (detached), refusing — with nothing changed — when
      * tracked files are modified (exit {@link #DIRTY}, naming them) or when HEAD holds commits the
-     * remote does not have (exit {@link #UNPUBLISHED}) unless {@code allowUnpublished} (going back to a version infra put there).
+     * remote does not have (exit {@link #UNPUBLISHED}) unless {@code allowUnpublished} (going back to a version infra put there),
+     * or when HEAD is not {@code expectedHead} any more (exit {@link #MOVED}: someone moved it since it was read).
      */
-    public static RemoteCommand checkout(String dir, Release release, String sha, boolean allowUnpublished) {
+    public static RemoteCommand checkout(String dir, Release release, String sha, Optional<String> expectedHead, boolean allowUnpublished) {
         return RemoteCommand.of("check out " + Checkout.shortSha(sha) + " (" + release.ref() + ") in " + dir,
                 "set -eu\nr_dir=" + Shell.quote(dir) + "\ncd " + Shell.path(dir) + "\n"
+                        + TOP + " || { echo \"$r_dir is not the top of a git checkout\" >&2; exit 1; }\n"
+                        + expectedHead.map(h -> "[ \"$(git rev-parse HEAD)\" = " + Shell.quote(h) + " ] || { echo \"HEAD of $r_dir moved since infra"
+                        + " read it (now $(git rev-parse --short HEAD)); run infra again\" >&2; exit " + MOVED + "; }\n").orElse("")
                         + "m=$(git status --porcelain --untracked-files=no | cut -c4- | tr '\\n' ' ')\n"
                         + "if [ -n \"$m\" ]; then echo \"the checkout $r_dir has local changes to: ${m% } — commit, stash or"
                         + " discard them, then run infra again\" >&2; exit " + DIRTY + "; fi\n"

@@ -39,11 +39,18 @@ public final class Releases {
     }
 
     /**
-     * What each host returns to: {@code to} for every host when given, else the version before its
-     * current one (by commit, as recorded). {@code none} collects the hosts that have no earlier version.
+     * What each host returns to: {@code to} for every host when given. Otherwise the fleet's newest
+     * release of the project (the latest successful move on any host) is undone: each host that
+     * is where that release took it goes back to where it came from; a host elsewhere (a rollout
+     * stopped before it, a failed host) is left as it is. {@code none} says why each host left out is.
      */
     public static Map<String, String> rollbackRefs(List<HostHistory> histories, Optional<String> to, Map<String, String> none) {
         Map<String, String> refs = new LinkedHashMap<>();
+        Map<String, ReleaseHistory.Entry> newest = new LinkedHashMap<>();
+        for (HostHistory h : histories) {
+            h.history().ifPresent(history -> history.entries().stream().filter(ReleaseHistory.Entry::ok).forEach(e -> newest.merge(e.project(), e,
+                    (a, b) -> b.time().compareTo(a.time()) > 0 ? b : a)));
+        }
         for (HostHistory h : histories) {
             if (to.isPresent()) {
                 refs.put(h.host().name(), to.get());
@@ -53,12 +60,16 @@ public final class Releases {
                 none.put(h.host().name(), "its history could not be read: " + h.error().get());
                 continue;
             }
-            Optional<ReleaseHistory.Version> previous = h.wanted().stream().findFirst()
-                    .flatMap(r -> h.history().orElseThrow().previous(r.project().name()));
-            if (previous.isPresent()) {
-                refs.put(h.host().name(), previous.get().commit());
-            } else {
+            String project = h.wanted().get(0).project().name();
+            ReleaseHistory.Entry latest = newest.get(project);
+            Optional<ReleaseHistory.Version> current = h.history().orElseThrow().versions(project).stream().findFirst();
+            if (latest == null || current.isEmpty()) {
                 none.put(h.host().name(), "no release by infra recorded, so no earlier version to return to (name one with --to)");
+            } else if (!current.get().commit().equals(latest.to())) {
+                none.put(h.host().name(), "it runs " + current.get().label() + ", not what the newest release (" + Checkout.shortSha(latest.to())
+                        + ") put there: nothing of that release to undo here (name a version with --to)");
+            } else {
+                refs.put(h.host().name(), latest.from());
             }
         }
         return refs;

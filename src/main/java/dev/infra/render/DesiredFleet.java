@@ -15,10 +15,10 @@ public record DesiredFleet(LinkedHashMap<String, HostState> hosts, Duties.Fleet 
         return s;
     }
 
-    /** The fleet with these hosts' releases at other refs (host → ref): what a rollback plans against. */
-    public DesiredFleet withRefs(Map<String, String> refs) {
+    /** The fleet with these hosts' releases wanted at other refs (host → ref): what a rollback plans against. */
+    public DesiredFleet rollbackTo(Map<String, String> refs) {
         LinkedHashMap<String, HostState> out = new LinkedHashMap<>();
-        hosts.forEach((name, s) -> out.put(name, refs.containsKey(name) ? s.atRef(refs.get(name)) : s));
+        hosts.forEach((name, s) -> out.put(name, refs.containsKey(name) ? s.rollbackTo(refs.get(name)) : s));
         return new DesiredFleet(out, duties);
     }
 

@@ -18,7 +18,8 @@ public record DesiredRelease(String deployment, ComposeProject project, Release 
         return project.dir();
     }
 
-    public DesiredRelease at(String ref) {
-        return new DesiredRelease(deployment, project, release.at(ref), runsCommand);
+    /** This release wanted at another ref by a rollback: no release command runs. */
+    public DesiredRelease rollbackTo(String ref) {
+        return new DesiredRelease(deployment, project, release.rollbackTo(ref), false);
     }
 }

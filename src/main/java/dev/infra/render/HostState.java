@@ -12,9 +12,9 @@ public record HostState(Host host, List<DesiredFile> files, List<ManagedEnv> env
         this(host, files, env, projects, duties, List.of());
     }
 
-    /** This state with every release at {@code ref} (a rollback, `--to`). */
-    public HostState atRef(String ref) {
-        return new HostState(host, files, env, projects, duties, releases.stream().map(r -> r.at(ref)).toList());
+    /** This state with every release wanted at {@code ref} by a rollback (no release command). */
+    public HostState rollbackTo(String ref) {
+        return new HostState(host, files, env, projects, duties, releases.stream().map(r -> r.rollbackTo(ref)).toList());
     }
 
     /** The release of a compose project, if it is shipped from git. */

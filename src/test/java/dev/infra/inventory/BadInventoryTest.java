@@ -151,6 +151,10 @@ class BadInventoryTest {
         return Stream.of(
                 shipped("a git source on a compose file infra writes", false, "    source: {git: git://origin/antenna.git, ref: v2}\n",
                         "{git:", "deployments.worker.source needs compose_owner: app"),
+                shipped("a git remote that is an option", true, "    source: {git: \"--upload-pack=touch /tmp/x\", ref: v2}\n",
+                        "\"--upload", "which git would read as an option"),
+                shipped("a git remote through a transport helper", true, "    source: {git: \"ext::sh -c touch% /tmp/x\", ref: v2}\n",
+                        "\"ext::", "names a transport helper (ext::), which runs commands"),
                 shipped("a release without a source", true, "    release: {command: migrate, service: celeryworker, host: worker-1}\n",
                         "{command:", "deployments.worker.release needs a source"),
                 shipped("a ref that is no git ref", true, "    source: {git: git://origin/antenna.git, ref: \"v2 ..main\"}\n",

@@ -318,6 +318,26 @@ class PlannerTest {
     }
 
     @Test
+    void aNewVersionWhoseReleaseCommandHostIsLeftOutByLimitIsAnError() {
+        Checkout behind = new Checkout(V1, List.of(), Optional.of(V2), Optional.empty(), 2, 0, List.of(), true, Optional.empty());
+        HostState onWorker = shipped("v2");
+        Release elsewhere = new Release("git://origin/antenna.git", "v2", Optional.of(new Release.Command("app-1", "django", List.of("migrate"))),
+                Optional.empty(), Optional.empty(), Map.of());
+        HostState desired = new HostState(WORKER, onWorker.files(), onWorker.env(), onWorker.projects(), NO_DUTIES,
+                List.of(new DesiredRelease("app", onWorker.projects().get(0), elsewhere, false)));
+        Plan.HostPlan p = plan(desired, checkedOut(behind));
+        assertThat(p.error()).isEmpty();
+        List<Plan.HostPlan> checked = Planner.releaseCommandHostsPlanned(List.of(p), h -> desired);
+        assertThat(checked.get(0).error()).contains("w1: the release command `migrate` of this version runs on app-1, which --limit leaves"
+                + " out: include app-1 (it runs first), or apply without --limit");
+        Plan.HostPlan app = new Plan.HostPlan("app-1", List.of("app"), "", List.of(), List.of(), Optional.empty());
+        assertThat(Planner.releaseCommandHostsPlanned(List.of(p, app), h -> desired).get(0).error()).as("planned together").isEmpty();
+        // A rollback wants no release command anywhere.
+        HostState back = desired.rollbackTo(V1);
+        assertThat(back.releases().get(0).release().command()).isEmpty();
+    }
+
+    @Test
     void atItsRefNothingGoingBackRunsNoReleaseCommandAndWhatCannotBeReadIsAnError() {
         assertThat(plan(shipped("v2"), checkedOut(new Checkout(V2, List.of(), Optional.of(V2), Optional.empty(), 0, 0, List.of(), true,
                 Optional.empty()))).hasChanges()).isFalse();

@@ -80,7 +80,7 @@ class ReleaseCommandsTest {
         String v2 = probe("v2").target().orElseThrow();
         Files.writeString(home.resolve("app/app.txt"), "edited on the host\n");
         assertThat(probe("v2").modified()).containsExactly("app.txt");
-        LocalSh.Result r = sh(ReleaseCommands.checkout("~/app", release(), v2, false).script());
+        LocalSh.Result r = sh(ReleaseCommands.checkout("~/app", release(), v2, Optional.empty(), false).script());
         assertThat(r.exitCode()).isEqualTo(ReleaseCommands.DIRTY);
         assertThat(r.output()).contains("has local changes to: app.txt").contains("commit, stash or discard");
         assertThat(Files.readString(home.resolve("app/app.txt"))).isEqualTo("edited on the host\n");
@@ -91,9 +91,9 @@ class ReleaseCommandsTest {
     void aCleanCheckoutMovesExactlyToTheCommitAndBack() {
         String v1 = probe("v1").target().orElseThrow();
         String v2 = probe("v2").target().orElseThrow();
-        assertThat(sh(ReleaseCommands.checkout("~/app", release(), v2, false).script()).exitCode()).isZero();
+        assertThat(sh(ReleaseCommands.checkout("~/app", release(), v2, Optional.empty(), false).script()).exitCode()).isZero();
         assertThat(git(home.resolve("app").toString(), "git rev-parse HEAD")).isEqualTo(v2);
-        assertThat(sh(ReleaseCommands.checkout("~/app", release(), v1, false).script()).exitCode()).isZero();
+        assertThat(sh(ReleaseCommands.checkout("~/app", release(), v1, Optional.of(v2), false).script()).exitCode()).isZero();
         assertThat(git(home.resolve("app").toString(), "git rev-parse HEAD")).isEqualTo(v1);
     }
 
@@ -102,9 +102,24 @@ class ReleaseCommandsTest {
         git(home.resolve("app").toString(), "echo mine > local.txt && " + GIT + " add local.txt && " + GIT + " commit -qm 'hotfix on the host'");
         assertThat(probe("v2").published()).isFalse();
         String v2 = probe("v2").target().orElseThrow();
-        LocalSh.Result r = sh(ReleaseCommands.checkout("~/app", release(), v2, false).script());
+        LocalSh.Result r = sh(ReleaseCommands.checkout("~/app", release(), v2, Optional.empty(), false).script());
         assertThat(r.exitCode()).isEqualTo(ReleaseCommands.UNPUBLISHED);
         assertThat(r.output()).contains("is on no branch or tag of the remote");
+    }
+
+    @Test
+    void aHeadMovedSinceItWasReadIsNotMovedAgainAndADirInsideAnotherRepositoryIsNoCheckout() {
+        String v1 = probe("v1").target().orElseThrow();
+        String v2 = probe("v2").target().orElseThrow();
+        LocalSh.Result r = sh(ReleaseCommands.checkout("~/app", release(), v2, Optional.of(v2), false).script());
+        assertThat(r.exitCode()).isEqualTo(ReleaseCommands.MOVED);
+        assertThat(r.output()).contains("moved since infra read it (now " + v1.substring(0, 7) + ")");
+        // ~ as a repository of its own (dotfiles), the deploy dir a plain directory in it: never taken for the app's checkout.
+        git(home.toString(), "git init -q && mkdir -p plain && touch plain/x");
+        assertThat(Checkout.parse(sh(ReleaseCommands.probe("~/plain", rel(origin, "v2"))).output()).problem()).contains("no git checkout at ~/plain");
+        assertThat(sh(ReleaseCommands.checkout("~/plain", release(), v2, Optional.empty(), false).script()).output())
+                .contains("is not the top of a git checkout");
+        assertThat(probe("v2").problem()).as("the real checkout still reads").isEmpty();
     }
 
     static Release rel(String remote, String ref) {

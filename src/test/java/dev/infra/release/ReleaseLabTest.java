@@ -226,7 +226,7 @@ class ReleaseLabTest {
     }
 
     @Test
-    void aRefTheOriginLacksOrAnOriginNobodyReachesChangesNothing() {
+    void aRefTheOriginLacksAnOriginNobodyReachesOrALimitWithoutTheMigrationChangesNothing() {
         Cli.Result plan = infra("v9", "plan", "--no-color");
         assertThat(plan.exitCode()).isEqualTo(1);
         assertThat(plan.all()).contains("no tag, branch or commit v9 at git://ami-git/antenna.git").doesNotContain("Exception");
@@ -236,6 +236,9 @@ class ReleaseLabTest {
                 "--no-color");
         assertThat(unreachable.exitCode()).isEqualTo(1);
         assertThat(unreachable.all()).contains("cannot fetch from git://ami-git:9/antenna.git").doesNotContain("Exception");
+        Cli.Result limited = infra("v2", "apply", "--yes", "--no-color", "--limit", "ami-worker-2");
+        assertThat(limited.exitCode()).isEqualTo(1);
+        assertThat(limited.all()).contains("the release command `migrate` of this version runs on ami-live, which --limit leaves out");
         for (String host : HOSTS) {
             assertThat(head(host)).as(host).isEqualTo(SHA.get("v1"));
             assertThat(workerVersion(host)).as(host).isEqualTo("v1");
