@@ -9,8 +9,10 @@ import dev.infra.testing.Inventories;
 import dev.infra.testing.LocalSh;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,11 +66,26 @@ class ObserverContainersTest {
         return c.getContainerName().replaceFirst("^/", "");
     }
 
+    /** Through the engine's API with curl (this machine: root, the socket, curl), with no docker CLI on the PATH at all. */
     @Test
-    void oneInspectGivesTheProjectsContainersAndEveryRunningContainersPorts(@TempDir Path home) {
+    void theEnginesApiGivesTheProjectsContainersAndEveryRunningContainersPorts(@TempDir Path home) throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        for (String tool : List.of("sh", "grep", "cut", "sed", "curl", "cat", "base64", "head", "tr")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(LocalSh.run("command -v " + tool).output().strip()));
+        }
+        assertRead(home, Map.of("HOME", home.toString(), "PATH", bin.toString()));
+    }
+
+    /** Through the docker CLI, as on a host without curl or whose CLI talks to another engine (DOCKER_HOST). */
+    @Test
+    void theDockerCliGivesTheSame(@TempDir Path home) {
+        assertRead(home, Map.of("HOME", home.toString(), "DOCKER_HOST", "unix:///var/run/docker.sock"));
+    }
+
+    static void assertRead(Path home, Map<String, String> env) {
         HostState desired = Inventories.renderer().render(Inventories.shipped("ami.yml")).get("ami-worker-2");
         assertThat(desired.projects()).extracting(p -> p.name()).contains(PROJECT);
-        LocalSh.Result r = LocalSh.inHome(home, Observer.command(desired).script());
+        LocalSh.Result r = LocalSh.run(Observer.command(desired).script(), "", env);
         assertThat(r.exitCode()).as(r.output()).isZero();
         ObservedHost o = Observer.parse("w", r.output());
 
