@@ -269,7 +269,7 @@ public final class Fleet implements AutoCloseable {
                     .map(store -> Planner.withStoreMove(hp, recreated.get(), store, joins ? inventory.policy().replicas() : 0)).orElse(hp);
         });
         return new Plan(Plan.FORMAT_VERSION, inventory.file().toString(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                Planner.releaseCommandHostsPlanned(hosts, desired::host), fingerprints);
+                Planner.releaseCommandHostsPlanned(hosts, desired.hosts().values()), fingerprints);
     }
 
     /** A hash of everything the plan depended on, so a saved plan can tell that the host moved on. */

@@ -30,12 +30,12 @@ import dev.infra.slurm.SlurmChange;
 import dev.infra.slurm.SlurmPlanning;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -106,14 +106,18 @@ public final class Planner {
 
     /**
      * A new version whose release command runs on a host this plan does not cover (`--limit` left it
-     * out) would roll out without its migrations: such hosts' plans become errors naming the host to include.
+     * out) would roll out without its migrations: such hosts' plans become errors naming the host to
+     * include. The command belongs to every deployment shipped from the same remote (the workers run
+     * the app host's code, so the app host's migration is theirs too).
      */
-    public static List<Plan.HostPlan> releaseCommandHostsPlanned(List<Plan.HostPlan> plans, Function<String, HostState> desired) {
+    public static List<Plan.HostPlan> releaseCommandHostsPlanned(List<Plan.HostPlan> plans, Collection<HostState> fleet) {
         Set<String> planned = plans.stream().map(Plan.HostPlan::host).collect(Collectors.toSet());
         List<Plan.HostPlan> out = new ArrayList<>();
         for (Plan.HostPlan hp : plans) {
             Optional<String> missing = hp.versions().stream().filter(v -> v.ahead() > 0)
-                    .flatMap(v -> desired.apply(hp.host()).releaseOf(v.project()).flatMap(r -> r.release().command()).stream())
+                    .flatMap(v -> fleet.stream().flatMap(s -> s.releases().stream())
+                            .filter(r -> r.release().remote().equals(v.remote()))
+                            .flatMap(r -> r.release().command().stream()))
                     .filter(c -> !planned.contains(c.host()))
                     .map(c -> hp.host() + ": the release command `" + c.text() + "` of this version runs on " + c.host()
                             + ", which --limit leaves out: include " + c.host() + " (it runs first), or apply without --limit")

@@ -320,21 +320,28 @@ class PlannerTest {
     @Test
     void aNewVersionWhoseReleaseCommandHostIsLeftOutByLimitIsAnError() {
         Checkout behind = new Checkout(V1, List.of(), Optional.of(V2), Optional.empty(), 2, 0, List.of(), true, Optional.empty());
-        HostState onWorker = shipped("v2");
-        Release elsewhere = new Release("git://origin/antenna.git", "v2", Optional.of(new Release.Command("app-1", "django", List.of("migrate"))),
+        HostState onApp = shipped("v2");
+        // The worker's deployment has no command of its own: the app host's migration, from the same remote, is its too.
+        Release workerRelease = new Release("git://origin/antenna.git", "v2", Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+        HostState worker = new HostState(WORKER, onApp.files(), onApp.env(), onApp.projects(), NO_DUTIES,
+                List.of(new DesiredRelease("worker", onApp.projects().get(0), workerRelease, false)));
+        Release appRelease = new Release("git://origin/antenna.git", "v2", Optional.of(new Release.Command("app-1", "django", List.of("migrate"))),
                 Optional.empty(), Optional.empty(), Map.of());
-        HostState desired = new HostState(WORKER, onWorker.files(), onWorker.env(), onWorker.projects(), NO_DUTIES,
-                List.of(new DesiredRelease("app", onWorker.projects().get(0), elsewhere, false)));
-        Plan.HostPlan p = plan(desired, checkedOut(behind));
+        HostState app = new HostState(NATS, List.of(), List.of(), onApp.projects(), NO_DUTIES,
+                List.of(new DesiredRelease("app", onApp.projects().get(0), appRelease, true)));
+        Plan.HostPlan p = plan(worker, checkedOut(behind));
         assertThat(p.error()).isEmpty();
-        List<Plan.HostPlan> checked = Planner.releaseCommandHostsPlanned(List.of(p), h -> desired);
+        List<Plan.HostPlan> checked = Planner.releaseCommandHostsPlanned(List.of(p), List.of(worker, app));
         assertThat(checked.get(0).error()).contains("w1: the release command `migrate` of this version runs on app-1, which --limit leaves"
                 + " out: include app-1 (it runs first), or apply without --limit");
-        Plan.HostPlan app = new Plan.HostPlan("app-1", List.of("app"), "", List.of(), List.of(), Optional.empty());
-        assertThat(Planner.releaseCommandHostsPlanned(List.of(p, app), h -> desired).get(0).error()).as("planned together").isEmpty();
+        Plan.HostPlan appPlan = new Plan.HostPlan("app-1", List.of("app"), "", List.of(), List.of(), Optional.empty());
+        assertThat(Planner.releaseCommandHostsPlanned(List.of(p, appPlan), List.of(worker, app)).get(0).error()).as("planned together").isEmpty();
+        Release elsewhere = new Release("git://origin/other.git", "v2", appRelease.command(), Optional.empty(), Optional.empty(), Map.of());
+        HostState other = new HostState(NATS, List.of(), List.of(), onApp.projects(), NO_DUTIES,
+                List.of(new DesiredRelease("app", onApp.projects().get(0), elsewhere, true)));
+        assertThat(Planner.releaseCommandHostsPlanned(List.of(p), List.of(worker, other)).get(0).error()).as("another app's command").isEmpty();
         // A rollback wants no release command anywhere.
-        HostState back = desired.rollbackTo(V1);
-        assertThat(back.releases().get(0).release().command()).isEmpty();
+        assertThat(app.rollbackTo(V1).releases().get(0).release().command()).isEmpty();
     }
 
     @Test
