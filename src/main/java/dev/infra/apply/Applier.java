@@ -103,19 +103,21 @@ public final class Applier {
         List<HostResult> results = rollout(plan, observations);
         // The release command's host took the new version before the rollout; if the rollout stopped
         // before it reached that host, its checkout goes back too: no host is left half on the new version.
-        for (Map.Entry<String, Plan.VersionChange> e : releasedOn.entrySet()) {
-            if (!reached.contains(e.getKey())) {
-                Host host = fleet.inventory().hosts().get(e.getKey());
-                say(host, "not reached by the rollout: " + putCheckoutBack(host, e.getValue(), releasedCompose.get(e.getKey())));
+        released.forEach((name, moved) -> {
+            if (!reached.contains(name)) {
+                Host host = fleet.inventory().hosts().get(name);
+                say(host, "not reached by the rollout: " + putCheckoutBack(host, moved.version(), moved.compose()));
             }
-        }
+        });
         out.flush();
         return results;
     }
 
-    /** The hosts whose checkout the release command moved before the rollout (host → its version change) and their compose. */
-    private final Map<String, Plan.VersionChange> releasedOn = new LinkedHashMap<>();
-    private final Map<String, String> releasedCompose = new HashMap<>();
+    /** A checkout the release command moved before the rollout, and the compose its host runs. */
+    private record Released(Plan.VersionChange version, String compose) {}
+
+    /** Host → the checkout the release command moved there. */
+    private final Map<String, Released> released = new LinkedHashMap<>();
     /** The hosts the rollout took in hand (whatever came of it): they own their checkout's fate. */
     private final Set<String> reached = ConcurrentHashMap.newKeySet();
 
@@ -152,9 +154,9 @@ public final class Applier {
             }
         }
         // Everything that can refuse the whole change has had its say: now the release command, once.
-        Optional<HostResult> released = releaseCommand(byHost, observed);
-        if (released.isPresent()) {
-            results.add(released.get());
+        Optional<HostResult> refused = releaseCommand(byHost, observed);
+        if (refused.isPresent()) {
+            results.add(refused.get());
             return results;
         }
         for (Host h : nats) {
@@ -286,7 +288,7 @@ public final class Applier {
         Optional<StoreMover> mover = hp.storeMove().filter(Plan.StoreMove::readable).map(m -> new StoreMover(fleet, host, remote, m, line -> say(host, line)));
         List<Plan.VersionChange> movedTo = new ArrayList<>();
         // The release command already moved this host's checkout: a failure from here on puts it back too.
-        hp.versions().stream().filter(v -> v.equals(releasedOn.get(host.name()))).forEach(movedTo::add);
+        Optional.ofNullable(released.get(host.name())).map(Released::version).filter(hp.versions()::contains).ifPresent(movedTo::add);
         try {
             for (Plan.VersionChange v : hp.versions()) {
                 if (v.blocker().isPresent() && !movedTo.contains(v)) {
@@ -296,8 +298,8 @@ public final class Applier {
             for (Plan.VersionChange v : hp.versions()) {
                 DesiredRelease r = desired.releaseOf(v.project()).orElseThrow();
                 r.release().beforeHost().ifPresent(h -> must(remote, ReleaseCommands.hook("before this host", v.dir(), h), null));
-                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), movedTo.contains(v) ? Optional.of(v.to()) : Optional.of(v.from()),
-                        false), null);
+                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), Optional.of(movedTo.contains(v) ? v.to() : v.from()), false),
+                        null);
                 if (!movedTo.contains(v)) {
                     movedTo.add(v);
                 }
@@ -560,8 +562,7 @@ public final class Applier {
                 try {
                     must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.to(), Optional.of(v.from()), false), null);
                     moved = true;
-                    releasedOn.put(host.name(), v);
-                    releasedCompose.put(host.name(), compose);
+                    released.put(host.name(), new Released(v, compose));
                     must(remote, ReleaseCommands.build(compose, r.project()), null);
                     ExecResult result = remote.run(ReleaseCommands.run(compose, r.project(), c), null, RELEASE_COMMAND_TIMEOUT);
                     result.stdout().lines().forEach(l -> say(host, "| " + l));
@@ -571,7 +572,7 @@ public final class Applier {
                     say(host, "release command done");
                 } catch (StepFailed | SshException e) {
                     String back = moved ? putCheckoutBack(host, v, compose) : "the checkout was not moved";
-                    releasedOn.remove(host.name());
+                    released.remove(host.name());
                     progress.println(out, "Stopping before the rollout: " + e.getMessage() + "; " + back + ". No host was changed.");
                     return Optional.of(new HostResult(host.name(), false, e.getMessage() + "; " + back));
                 }
@@ -581,8 +582,9 @@ public final class Applier {
     }
 
     /**
-     * Recreates a release's services on the new version: each old container gets SIGTERM and the
-     * service's stop_grace_period to finish the task in hand (celery's warm shutdown) before it is killed.
+     * Recreates a release's services on what its checkout now holds: each old container gets SIGTERM and
+     * the service's release.drain (else the app file's stop_grace_period) to finish the task in hand
+     * (celery's warm shutdown) before it is killed.
      */
     private void drain(Host host, Remote remote, String compose, DesiredRelease r, List<String> services) {
         Map<Optional<Duration>, List<String>> byGrace = new LinkedHashMap<>();
@@ -594,13 +596,16 @@ public final class Applier {
         });
     }
 
+    /** The checkout back at the commit it left, and the project built from it again. */
+    private void checkOutPrevious(Remote remote, DesiredRelease r, Plan.VersionChange v, String compose) {
+        must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), Optional.empty(), true), null);
+        must(remote, ReleaseCommands.build(compose, r.project()), null);
+    }
+
     /** Only the checkout back where it was, rebuilt (its services were never recreated on the new version). */
     private String putCheckoutBack(Host host, Plan.VersionChange v, String compose) {
-        DesiredRelease r = fleet.desired(host.name()).releaseOf(v.project()).orElseThrow();
-        Remote remote = fleet.remote(host);
         try {
-            must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), Optional.empty(), true), null);
-            must(remote, ReleaseCommands.build(compose, r.project()), null);
+            checkOutPrevious(fleet.remote(host), fleet.desired(host.name()).releaseOf(v.project()).orElseThrow(), v, compose);
             return "checkout put back at " + Checkout.shortSha(v.from());
         } catch (StepFailed | SshException e) {
             return "VERSION ROLLBACK FAILED (" + e.getMessage() + "); check out " + Checkout.shortSha(v.from()) + " in " + v.dir() + " by hand";
@@ -614,8 +619,7 @@ public final class Applier {
             for (Plan.VersionChange v : moved) {
                 DesiredRelease r = desired.releaseOf(v.project()).orElseThrow();
                 step("rolling back: checking out " + Checkout.shortSha(v.from()));
-                must(remote, ReleaseCommands.checkout(v.dir(), r.release(), v.from(), Optional.empty(), true), null);
-                must(remote, ReleaseCommands.build(observed.compose(), r.project()), null);
+                checkOutPrevious(remote, r, v, observed.compose());
                 List<String> services = r.project().running().stream().map(ComposeProject.Service::name).toList();
                 if (!services.isEmpty()) {
                     drain(host, remote, observed.compose(), r, services);
