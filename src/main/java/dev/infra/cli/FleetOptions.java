@@ -17,8 +17,10 @@ final class FleetOptions {
             description = "Hosts worked on at the same time (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    /** The fleet, its selected hosts' connections opening while it renders. */
     Fleet open(GlobalOptions global) {
-        return global.fleet(global.loadInventory(true), parallel);
+        Inventory inv = global.loadInventory(true);
+        return global.fleet(inv, parallel, hosts(inv));
     }
 
     /** A fleet for commands without --limit/--parallel of their own. */

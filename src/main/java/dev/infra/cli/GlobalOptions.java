@@ -2,6 +2,7 @@ package dev.infra.cli;
 
 import dev.infra.diag.Style;
 import dev.infra.fleet.Fleet;
+import dev.infra.inventory.Host;
 import dev.infra.inventory.Inventory;
 import dev.infra.inventory.InventoryLoader;
 import dev.infra.render.Renderer;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -81,7 +83,12 @@ public final class GlobalOptions {
 
     /** A connection-ready fleet of {@code inv}; secrets resolve from the environment and files beside it. */
     public Fleet fleet(Inventory inv, int parallel) {
-        return new Fleet(inv, renderer(), SecretResolver.fromProcess(inv.file().toAbsolutePath().getParent()), parallel);
+        return fleet(inv, parallel, List.of());
+    }
+
+    /** The same, with {@code ahead}'s connections opening while it renders (see {@link Fleet}). */
+    public Fleet fleet(Inventory inv, int parallel, List<Host> ahead) {
+        return new Fleet(inv, renderer(), SecretResolver.fromProcess(inv.file().toAbsolutePath().getParent()), parallel, ahead);
     }
 
     /** Loads another inventory file with the same overrides (onboarding's candidate inventory). */

@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
             }
             List<String> args = new ArrayList<>(global);
             args.addAll(step.args());
-            CommandLine cl = Main.commandLine();
+            CommandLine cl = Main.commandLine(args.toArray(String[]::new));
             cl.setOut(out);
             cl.setErr(spec.commandLine().getErr());
             int code = cl.execute(args.toArray(String[]::new));

@@ -68,16 +68,54 @@ public final class Fleet implements AutoCloseable {
     private final int parallel;
 
     public Fleet(Inventory inventory, Renderer renderer, SecretResolver resolver, int parallel) {
+        this(inventory, renderer, resolver, parallel, List.of());
+    }
+
+    /**
+     * A fleet whose work will be on {@code ahead}: their SSH connections (jump hosts first) open
+     * while the fleet renders, {@code parallel} at a time, on threads of their own. A connection
+     * that fails is remembered and reported by whatever reads that host, as if it had been opened
+     * then. Measured on the lab (one host through the bastion): the two handshakes took 0.35 s of a
+     * 1 s plan, rendering 0.15 s, and loading the SSH client's cryptography 0.08 s.
+     */
+    public Fleet(Inventory inventory, Renderer renderer, SecretResolver resolver, int parallel, List<Host> ahead) {
         this.inventory = inventory;
-        this.desired = renderer.renderFleet(inventory);
+        this.endpoints = new EndpointResolver(inventory);
+        this.parallel = Math.max(1, parallel);
+        connectAhead(ahead);
+        try {
+            this.desired = renderer.renderFleet(inventory);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
         List<String> texts = new ArrayList<>();
         for (HostState s : desired.hosts().values()) {
             s.files().stream().map(DesiredFile::content).forEach(texts::add);
             s.env().stream().map(ManagedEnv::entries).forEach(e -> texts.addAll(e.values()));
         }
         this.secrets = SecretValues.resolveAll(texts, resolver);
-        this.endpoints = new EndpointResolver(inventory);
-        this.parallel = Math.max(1, parallel);
+    }
+
+    private void connectAhead(List<Host> hosts) {
+        if (hosts.isEmpty()) {
+            return;
+        }
+        ExecutorService ahead = Executors.newFixedThreadPool(Math.min(parallel, hosts.size()), task -> {
+            Thread t = new Thread(task, "infra-connect");
+            t.setDaemon(true);
+            return t;
+        });
+        for (Host h : hosts) {
+            ahead.execute(() -> {
+                try {
+                    remote(h);
+                } catch (RuntimeException remembered) {
+                    // the pool keeps the failure: whoever reads this host reports it
+                }
+            });
+        }
+        ahead.shutdown();
     }
 
     /**

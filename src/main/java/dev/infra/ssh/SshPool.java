@@ -43,6 +43,7 @@ public final class SshPool implements AutoCloseable {
     private final Map<Path, StrictKnownHosts> verifiers = new ConcurrentHashMap<>();
     /** Handshakes under way per sshd (address, port, route): at most OpenSSH's MaxStartups default at once. */
     private final Map<String, Semaphore> handshakes = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /**
      * The connection to {@code endpoint}, opened once. Hosts connect in parallel (one slow host
@@ -56,6 +57,10 @@ public final class SshPool implements AutoCloseable {
                 try {
                     Remote remote = new Remote(endpoint, openClient(endpoint));
                     mine.complete(remote);
+                    if (closed) {
+                        close(remote.client());  // opened ahead, and the pool was closed meanwhile
+                        throw new SshException(endpoint.name(), "the run ended before the connection was used", null);
+                    }
                     return remote;
                 } catch (RuntimeException ex) {
                     mine.completeExceptionally(ex);
@@ -302,6 +307,7 @@ public final class SshPool implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         // Hosts behind a jump host first, then the jump hosts.
         open.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).map(CompletableFuture::join)
                 .sorted((a, b) -> Integer.compare(depth(b.endpoint()), depth(a.endpoint())))

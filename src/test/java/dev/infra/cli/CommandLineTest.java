@@ -3,6 +3,8 @@ package dev.infra.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.testing.Cli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,31 @@ class CommandLineTest {
         Cli.Result top = Cli.run("--help");
         assertThat(top.exitCode()).isZero();
         assertThat(top.out()).contains("validate", "hosts", "render", "Exit codes");
+    }
+
+    /** A run models only the command it names (a faster start); what the user sees must be what the whole tree says. */
+    @Test
+    void aCommandModelledAloneSaysWhatTheWholeTreeSays() {
+        List<List<String>> runs = new ArrayList<>();
+        Main.commandLine().getSubcommands().forEach((name, sub) -> {
+            runs.add(List.of(name, "--help"));
+            runs.add(List.of(name, "--no-such-flag"));
+            runs.add(List.of("--no-color", "-i", Cli.inventory("lab.yml"), name, "-V"));
+            sub.getSubcommands().keySet().forEach(inner -> runs.add(List.of(name, inner, "--help")));
+        });
+        for (List<String> args : runs) {
+            String[] a = args.toArray(String[]::new);
+            assertThat(Main.commandLine(a).getSubcommands()).as("%s models one command", args).hasSizeLessThanOrEqualTo(
+                    args.contains("generate-completion") ? Integer.MAX_VALUE : 1);
+            assertThat(outputOf(Main.commandLine(a), a)).as("infra %s", String.join(" ", args)).isEqualTo(outputOf(Main.commandLine(), a));
+        }
+    }
+
+    private static String outputOf(CommandLine cl, String[] args) {
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(out, true));
+        return cl.execute(args) + "\n" + out;
     }
 
     @Test
