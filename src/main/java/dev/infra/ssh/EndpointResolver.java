@@ -49,7 +49,14 @@ public final class EndpointResolver {
         int port = host.ssh().port();
         List<Path> identities = identities(host.ssh().identityFile(), entry);
         Optional<Endpoint> jump = host.via().map(v -> resolve(inventory.hosts().get(v), seen));
-        return new Endpoint(host.name(), hostname, port, user, identities, jump, knownHosts, host.ssh().connectTimeout());
+        return new Endpoint(host.name(), hostname, port, user, identities, jump, knownHosts, host.ssh().connectTimeout(),
+                master(entry, configFile, hostname, port, user));
+    }
+
+    /** The master connection ssh_config declares for this host (a ControlPath other than none), as OpenSSH would use it. */
+    private static Optional<ControlMaster> master(Optional<HostConfigEntry> entry, Path configFile, String destination, int port, String user) {
+        return entry.map(e -> e.getProperty("ControlPath")).filter(p -> !p.isBlank() && !p.equalsIgnoreCase("none"))
+                .map(p -> new ControlMaster(configFile, destination, port, user));
     }
 
     private Endpoint fromConfig(String name, String alias, Path configFile, Path knownHosts, Host host, Set<String> seen) {
@@ -67,7 +74,7 @@ public final class EndpointResolver {
             jump = Optional.of(jumpFrom(hops[hops.length - 1].trim(), configFile, knownHosts, host, seen));
         }
         return new Endpoint(name, hostname, port, user, identities(host.ssh().identityFile(), Optional.of(e)), jump,
-                knownHosts, host.ssh().connectTimeout());
+                knownHosts, host.ssh().connectTimeout(), master(Optional.of(e), configFile, alias, port, user));
     }
 
     /** A ProxyJump hop: [user@]host[:port], itself looked up in ssh_config (an alias or a name). */
@@ -93,7 +100,9 @@ public final class EndpointResolver {
         String effectiveUser = user != null ? user : viaConfig != null ? viaConfig.user() : System.getProperty("user.name");
         return new Endpoint(rest, hostname, effectivePort, effectiveUser,
                 viaConfig != null ? viaConfig.identities() : identities(Optional.empty(), Optional.empty()),
-                viaConfig != null ? viaConfig.jump() : Optional.empty(), knownHosts, host.ssh().connectTimeout());
+                viaConfig != null ? viaConfig.jump() : Optional.empty(), knownHosts, host.ssh().connectTimeout(),
+                viaConfig != null ? viaConfig.master().map(m -> new ControlMaster(m.config(), m.destination(), effectivePort, effectiveUser))
+                        : Optional.empty());
     }
 
     private List<Path> identities(Optional<String> fromInventory, Optional<HostConfigEntry> entry) {

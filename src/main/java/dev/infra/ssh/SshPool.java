@@ -44,6 +44,8 @@ public final class SshPool implements AutoCloseable {
     /** Handshakes under way per sshd (address, port, route): at most OpenSSH's MaxStartups default at once. */
     private final Map<String, Semaphore> handshakes = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Whether each jump host's OpenSSH master runs: asked once a run. */
+    private final Map<ControlMaster, Boolean> masters = new ConcurrentHashMap<>();
 
     /**
      * The connection to {@code endpoint}, opened once. Hosts connect in parallel (one slow host
@@ -81,7 +83,9 @@ public final class SshPool implements AutoCloseable {
     }
 
     private SSHClient openClient(Endpoint e) {
-        Remote jump = e.jump().map(this::connect).orElse(null);
+        // Through the jump host's OpenSSH master when one runs (no login of ours there), else through our own connection to it.
+        Optional<ControlMaster> master = e.jump().flatMap(Endpoint::master).filter(m -> masters.computeIfAbsent(m, ControlMaster::running));
+        Remote jump = master.isPresent() ? null : e.jump().map(this::connect).orElse(null);
         StrictKnownHosts verifier = verifier(e.knownHosts());
         SSHClient client = newClient(e, verifier);
         // Keys are loaded first, outside any bound: a passphrase prompt waits for the person, not the clock.
@@ -100,7 +104,7 @@ public final class SshPool implements AutoCloseable {
             long pause;
             gate.acquireUninterruptibly();
             try {
-                handshake(client, e, jump, verifier, methods);
+                handshake(client, e, jump, master, verifier, methods);
                 return client;
             } catch (SshException ex) {
                 pause = Throttling.pauseMillis(attempt, ThreadLocalRandom.current().nextDouble());
@@ -130,11 +134,12 @@ public final class SshPool implements AutoCloseable {
     }
 
     /** Connects and logs in within {@link #handshakeBound}; the client is closed on failure. */
-    private void handshake(SSHClient client, Endpoint e, Remote jump, StrictKnownHosts verifier, List<AuthMethod> methods) {
+    private void handshake(SSHClient client, Endpoint e, Remote jump, Optional<ControlMaster> master, StrictKnownHosts verifier,
+            List<AuthMethod> methods) {
         long bound = handshakeBound(e);
         CompletableFuture<Void> handshake = CompletableFuture.runAsync(() -> {
             try {
-                establish(client, e, jump, verifier, methods);
+                establish(client, e, jump, master, verifier, methods);
             } catch (IOException ex) {
                 throw new CompletionException(ex);
             }
@@ -160,10 +165,13 @@ public final class SshPool implements AutoCloseable {
         }
     }
 
-    private void establish(SSHClient client, Endpoint e, Remote jump, StrictKnownHosts verifier, List<AuthMethod> methods)
-            throws IOException {
+    private void establish(SSHClient client, Endpoint e, Remote jump, Optional<ControlMaster> master, StrictKnownHosts verifier,
+            List<AuthMethod> methods) throws IOException {
         try {
-            if (jump == null) {
+            if (master.isPresent()) {
+                client.setSocketFactory(ProcessSocket.running(master.get().forwardCommand(e.hostname(), e.port()), e.port()));
+                client.connect(e.hostname(), e.port());
+            } else if (jump == null) {
                 client.connect(e.hostname(), e.port());
             } else {
                 DirectConnection tunnel = jump.client().newDirectConnection(e.hostname(), e.port());
@@ -177,8 +185,10 @@ public final class SshPool implements AutoCloseable {
             }
             throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex), ex);
         } catch (IOException ex) {
+            String said = client.getSocket() instanceof ProcessSocket ps ? ps.said() : "";
             throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex)
-                    + (jump == null ? "" : " (through " + jump.endpoint().name() + ")"), ex);
+                    + (jump != null ? " (through " + jump.endpoint().name() + ")" : "")
+                    + (master.isPresent() ? " (through the OpenSSH master of " + e.jump().get().name() + (said.isEmpty() ? "" : ": ssh said: " + said) + ")" : ""), ex);
         }
         try {
             if (methods.isEmpty()) {

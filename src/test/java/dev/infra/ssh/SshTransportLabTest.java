@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.testing.Cli;
 import dev.infra.testing.LabExtension;
+import dev.infra.testing.LocalSh;
+import dev.infra.units.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +102,44 @@ class SshTransportLabTest {
             System.out.println("plan with one dead host took " + millis + " ms");
         } finally {
             lab.restartHost("ami-live");
+        }
+    }
+
+    /**
+     * An operator's ssh_config with a ControlPath (an MFA bastion, ControlPersist) and a master
+     * running to the bastion: infra reaches the hosts behind it through that master, as `ssh -J`
+     * would, and never logs in to the bastion itself. Shown by giving infra, for the bastion alone,
+     * a key the bastion refuses: without the master the plan cannot get past it, with it the plan reads
+     * the worker (whose own key is still checked against the pinned known_hosts).
+     */
+    @Test
+    void hostsBehindABastionWhoseOpenSshMasterRunsAreReachedThroughIt() throws Exception {
+        Path sockets = Files.createTempDirectory("infra-cm");  // short: a socket path must fit in 108 bytes
+        Path config = lab.dir().resolve("ssh_config_master");
+        Files.writeString(config, Files.readString(lab.lab().ssh().config()).replaceAll("(?m)^\\s*IdentityFile .*\n", "")
+                + "Host *\n  ControlPath " + sockets.resolve("%C") + "\n");
+        Path refused = lab.dir().resolve("refused_key");
+        Files.deleteIfExists(refused);
+        Files.deleteIfExists(lab.dir().resolve("refused_key.pub"));
+        assertThat(LocalSh.run("ssh-keygen -q -t ed25519 -N '' -f " + Shell.quote(refused.toString())).exitCode()).isZero();
+        Path inventory = lab.inventoryVariant("master.yml", yml -> yml
+                .replace("config: ${var:lab_dir}/ssh_config", "config: " + config)
+                .replace("    ssh:\n      port: ${var:bastion_port}\n", "    ssh:\n      port: ${var:bastion_port}\n      identity_file: " + refused + "\n"));
+
+        Cli.Result alone = lab.infraOn(inventory, "plan", "--limit", "ami-worker-2");
+        assertThat(alone.exitCode()).as(alone.all()).isEqualTo(1);
+        assertThat(alone.all()).contains("refused our key");
+
+        String master = "ssh -F " + Shell.quote(config.toString()) + " -i " + Shell.quote(lab.lab().ssh().identity().toString());
+        LocalSh.Result up = LocalSh.run(master + " -o ControlMaster=yes -o ControlPersist=120 -fN ami-cc");
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        try {
+            Cli.Result through = lab.infraOn(inventory, "plan", "--limit", "ami-worker-2");
+            assertThat(through.exitCode()).as(through.all()).isZero();
+            assertThat(through.out()).contains("# ami-worker-2").contains("Plan: ").doesNotContain("cannot connect");
+        } finally {
+            LocalSh.run(master + " -O exit ami-cc");
+            LocalFiles.deleteTree(sockets);
         }
     }
 }
