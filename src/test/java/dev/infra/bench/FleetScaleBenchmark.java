@@ -50,6 +50,12 @@ class FleetScaleBenchmark {
     /** Consecutive plan runs at the largest N that must each reach every host. */
     static final int REACH_RUNS = Integer.getInteger("bench.reach_runs", 10);
     static final Path WORK = Cli.repo().resolve("target/bench-scale");
+    /** -Dbench.variants=false: no JVM-option and cipher variants (a quicker run). */
+    static final boolean VARIANTS_WANTED = Boolean.parseBoolean(System.getProperty("bench.variants", "true"));
+    static final String PLAN_MASTER = "infra plan, bastion master";
+    static final String VERIFY_MASTER = "infra verify, bastion master";
+    /** The scale inventory's ssh_config, switched to the one with the bastion's ControlPath (muxConfig). */
+    static final String MUX_VAR = "ssh_config=ssh_config.mux";
     static final String ENV = "~/ami-platform/.envs/.production/.django";
     static final String COMPOSE = "~/ami-platform/docker-compose.worker.yml";
     static final Pattern UNREACHED = Pattern.compile("(?i)cannot connect|no SSH answer|connection reset|kex_exchange|"
@@ -123,13 +129,16 @@ class FleetScaleBenchmark {
             // The converged fleet: verify and a no-op apply.
             runs.put("infra verify", repeat(RUNS, () -> infra(args(base, "verify", "--parallel", parallel)), 0));
             runs.put("infra apply (no-op)", repeat(RUNS, () -> infra(args(base, "apply", "--yes", "--parallel", parallel)), 0));
+            // The same, riding the bastion's OpenSSH master (the one the floor and Ansible use) instead of logging in to it.
+            runs.put(VERIFY_MASTER, repeat(RUNS, () -> infra(args(base, "verify", "--parallel", parallel, "--var", MUX_VAR)), 0));
 
             // The change on every one of the N hosts.
             change(n, "cp -p " + ENV + " /tmp/bench.env && cp -p " + COMPOSE + " /tmp/bench.compose"
                     + " && sed -i '/^NATS_URL=/d' " + ENV + " && echo '# edited by hand' >> " + COMPOSE);
             int planRuns = n == MAX ? Math.max(RUNS, REACH_RUNS) : RUNS;
             runs.put("infra plan", repeat(planRuns, () -> infra(args(base, "plan", "--detailed-exitcode", "--parallel", parallel)), 2));
-            if (n == SIZES.get(0) || n == MAX) {
+            runs.put(PLAN_MASTER, repeat(planRuns, () -> infra(args(base, "plan", "--detailed-exitcode", "--parallel", parallel, "--var", MUX_VAR)), 2));
+            if (VARIANTS_WANTED && (n == SIZES.get(0) || n == MAX)) {
                 jvmVariants(n, args(base, "plan", "--detailed-exitcode", "--parallel", parallel));
             }
             runs.put("infra drift", repeat(RUNS, () -> infra(args(base, "drift", "--parallel", parallel)), 2));
@@ -303,11 +312,12 @@ class FleetScaleBenchmark {
                   nats_url: nats://nats:4222
                   worker_image: infra-lab/worker:latest
                   bench_rev: "1"                      # the apply-at-scale change: a new value recreates celeryworker
+                  ssh_config: ssh_config              # ssh_config.mux: the bastion's OpenSSH master, which infra then rides
                 ssh:
                   user: root
                   identity_file: ${var:lab_dir}/id_ed25519
                   known_hosts: ${var:lab_dir}/known_hosts
-                  config: ${var:lab_dir}/ssh_config
+                  config: ${var:lab_dir}/${var:ssh_config}
                   via: ami-cc
                   connect_timeout: 5s
                 hosts:
@@ -360,7 +370,8 @@ class FleetScaleBenchmark {
     /** The lab's ssh_config with a ControlMaster on the bastion: what the OpenSSH floor and Ansible use. */
     static Path muxConfig() throws IOException {
         Path mux = lab.dir().resolve("ssh_config.mux");
-        Files.writeString(mux, "Host ami-cc\n  ControlMaster auto\n  ControlPath " + lab.dir() + "/cm-%C\n  ControlPersist 600\n"
+        // Also by its address: infra looks a jump host up in ssh_config by the address it connects to, as ssh would.
+        Files.writeString(mux, "Host ami-cc 127.0.0.1\n  ControlMaster auto\n  ControlPath " + lab.dir() + "/cm-%C\n  ControlPersist 600\n"
                 + Files.readString(lab.lab().ssh().config()));
         return mux;
     }
@@ -451,12 +462,13 @@ class FleetScaleBenchmark {
         List<String> columns = List.copyOf(rows.get(0).runs().keySet());
         b.append(String.format(Locale.ROOT, "%4s", "N"));
         columns.forEach(c -> b.append(String.format(Locale.ROOT, " | %22s", c)));
-        b.append(" | plan/floor | ansible/plan | apply/plan | peak RSS MiB\n");
+        b.append(" | plan/floor | master plan/floor | ansible/plan | apply/plan | peak RSS MiB\n");
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, "%4d", r.n()));
             columns.forEach(c -> b.append(String.format(Locale.ROOT, " | %22d", r.median(c))));
-            b.append(String.format(Locale.ROOT, " | %10.2f | %12.2f | %10.2f | %12d%n",
+            b.append(String.format(Locale.ROOT, " | %10.2f | %17.2f | %12.2f | %10.2f | %12d%n",
                     ratio(r.median("infra plan"), r.median("openssh floor")),
+                    ratio(r.median(PLAN_MASTER), r.median("openssh floor")),
                     ratio(r.median("ansible --check --diff"), r.median("infra plan")),
                     ratio(r.median("infra apply (no-op)"), r.median("infra plan")),
                     r.peakRss() / 1024));
@@ -466,7 +478,7 @@ class FleetScaleBenchmark {
         Row small = rows.stream().filter(r -> r.n() == 5).findFirst().orElse(null);
         Row large = rows.get(rows.size() - 1);
         if (small != null && large != small) {
-            for (String c : List.of("infra plan", "infra verify")) {
+            for (String c : List.of("infra plan", "infra verify", PLAN_MASTER, VERIFY_MASTER)) {
                 b.append(String.format(Locale.ROOT, "%s: wall(%d)/wall(%d) = %.2f%n", c, large.n(), small.n(),
                         ratio(large.median(c), small.median(c))));
             }
