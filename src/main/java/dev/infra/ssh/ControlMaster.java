@@ -53,6 +53,14 @@ public record ControlMaster(Path config, String destination, int port, String us
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
+    /**
+     * Whether what {@code ssh -W} said means the master could not open the connection (the jump host
+     * refused or could not reach it): a final answer, not a connection dropped that is worth trying again.
+     */
+    public static boolean refused(String said) {
+        return said.contains("open failed") || said.contains("forwarding failed");
+    }
+
     /** Whether a master is running for this jump host now (OpenSSH's own check, within 5 s). */
     public boolean running() {
         try {

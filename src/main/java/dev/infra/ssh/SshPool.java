@@ -186,6 +186,10 @@ public final class SshPool implements AutoCloseable {
             throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex), ex);
         } catch (IOException ex) {
             String said = client.getSocket() instanceof ProcessSocket ps ? ps.said() : "";
+            if (master.isPresent() && ControlMaster.refused(said)) {
+                throw new SshException(e.name(), "cannot connect to " + e.describe() + ": the OpenSSH master of "
+                        + e.jump().get().name() + " could not open a connection there: " + said.replace('\n', ' '), null);
+            }
             throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex)
                     + (jump != null ? " (through " + jump.endpoint().name() + ")" : "")
                     + (master.isPresent() ? " (through the OpenSSH master of " + e.jump().get().name() + (said.isEmpty() ? "" : ": ssh said: " + said) + ")" : ""), ex);

@@ -3,8 +3,10 @@ package dev.infra.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.bench.Runs.Run;
+import dev.infra.fleet.Fleet;
 import dev.infra.lab.LabDocker;
 import dev.infra.lab.LabPlan;
+import dev.infra.observe.Observer;
 import dev.infra.ssh.SshAlgorithms;
 import dev.infra.testing.Cli;
 import dev.infra.testing.LabExtension;
@@ -53,6 +55,7 @@ class FleetScaleBenchmark {
     /** -Dbench.variants=false: no JVM-option and cipher variants (a quicker run). */
     static final boolean VARIANTS_WANTED = Boolean.parseBoolean(System.getProperty("bench.variants", "true"));
     static final String PLAN_MASTER = "infra plan, bastion master";
+    static final String FLOOR_READ = "openssh, infra's read";
     static final String VERIFY_MASTER = "infra verify, bastion master";
     /** The scale inventory's ssh_config, switched to the one with the bastion's ControlPath (muxConfig). */
     static final String MUX_VAR = "ssh_config=ssh_config.mux";
@@ -113,6 +116,10 @@ class FleetScaleBenchmark {
         LocalSh.Result master = LocalSh.run("ssh -F " + mux + " " + bastion + " true");  // the floor's master connection, kept open
         assertThat(master.exitCode()).as(master.output()).isZero();
         Path rendered = Runs.render(lab, inventory(MAX), WORK.resolve("rendered-1"));
+        Path read = WORK.resolve("read.sh");
+        try (Fleet f = lab.fleet()) {
+            Files.writeString(read, Observer.command(f.desired(workers(1).get(0))).script());  // every worker's read is alike
+        }
 
         List<Row> rows = new ArrayList<>();
         List<Run> version = new ArrayList<>();
@@ -148,6 +155,9 @@ class FleetScaleBenchmark {
                     playbook.toString(), "--check", "--diff", "-f", parallel)), 0));
             runs.put("openssh floor", repeat(RUNS, () -> run(List.of("bash", "-c", "for h in " + hosts + "; do ssh -F " + mux
                     + " $h cat /root/ami-platform/docker-compose.worker.yml /root/ami-platform/.envs/.production/.django >/dev/null || echo \"$h: failed\" & done; wait")), 0));
+            // The same OpenSSH connections running infra's own read of a host (files, compose flavour, the engine's containers).
+            runs.put(FLOOR_READ, repeat(RUNS, () -> run(List.of("bash", "-c", "for h in " + hosts + "; do ssh -F " + mux
+                    + " $h sh -s < " + read + " >/dev/null || echo \"$h: failed\" & done; wait")), 0));
             change(n, "mv /tmp/bench.env " + ENV + " && mv /tmp/bench.compose " + COMPOSE);
             rows.add(new Row(n, runs));
             for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
@@ -462,13 +472,14 @@ class FleetScaleBenchmark {
         List<String> columns = List.copyOf(rows.get(0).runs().keySet());
         b.append(String.format(Locale.ROOT, "%4s", "N"));
         columns.forEach(c -> b.append(String.format(Locale.ROOT, " | %22s", c)));
-        b.append(" | plan/floor | master plan/floor | ansible/plan | apply/plan | peak RSS MiB\n");
+        b.append(" | plan/floor | master plan/floor | master plan/(openssh, infra's read) | ansible/plan | apply/plan | peak RSS MiB\n");
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, "%4d", r.n()));
             columns.forEach(c -> b.append(String.format(Locale.ROOT, " | %22d", r.median(c))));
-            b.append(String.format(Locale.ROOT, " | %10.2f | %17.2f | %12.2f | %10.2f | %12d%n",
+            b.append(String.format(Locale.ROOT, " | %10.2f | %17.2f | %36.2f | %12.2f | %10.2f | %12d%n",
                     ratio(r.median("infra plan"), r.median("openssh floor")),
                     ratio(r.median(PLAN_MASTER), r.median("openssh floor")),
+                    ratio(r.median(PLAN_MASTER), r.median(FLOOR_READ)),
                     ratio(r.median("ansible --check --diff"), r.median("infra plan")),
                     ratio(r.median("infra apply (no-op)"), r.median("infra plan")),
                     r.peakRss() / 1024));

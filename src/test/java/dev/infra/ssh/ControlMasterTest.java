@@ -60,6 +60,13 @@ class ControlMasterTest {
     }
 
     @Test
+    void aForwardTheMasterCouldNotOpenIsAnAnswerNotADropToTryAgain() {
+        // OpenSSH 9.2's words when the jump host cannot reach the target.
+        assertThat(ControlMaster.refused("channel 0: open failed: connect failed: Connection refused\nstdio forwarding failed")).isTrue();
+        assertThat(ControlMaster.refused("")).isFalse();
+    }
+
+    @Test
     void noMasterOnTheSocketIsNoMaster(@TempDir Path dir) throws IOException {
         // Real ssh: a ControlPath where nothing listens. `-O check` fails without connecting anywhere.
         Path config = Files.writeString(dir.resolve("ssh_config"), "Host *\n  ControlPath " + dir.resolve("cm-%C") + "\n");

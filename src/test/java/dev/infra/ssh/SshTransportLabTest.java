@@ -124,7 +124,8 @@ class SshTransportLabTest {
         assertThat(LocalSh.run("ssh-keygen -q -t ed25519 -N '' -f " + Shell.quote(refused.toString())).exitCode()).isZero();
         Path inventory = lab.inventoryVariant("master.yml", yml -> yml
                 .replace("config: ${var:lab_dir}/ssh_config", "config: " + config)
-                .replace("    ssh:\n      port: ${var:bastion_port}\n", "    ssh:\n      port: ${var:bastion_port}\n      identity_file: " + refused + "\n"));
+                .replace("    ssh:\n      port: ${var:bastion_port}\n", "    ssh:\n      port: ${var:bastion_port}\n      identity_file: " + refused + "\n")
+                .replace("\nhosts:\n", "\nhosts:\n  ami-closed:\n    address: ami-live\n    roles: [worker]\n    ssh:\n      port: 2\n"));
 
         Cli.Result alone = lab.infraOn(inventory, "plan", "--limit", "ami-worker-2");
         assertThat(alone.exitCode()).as(alone.all()).isEqualTo(1);
@@ -137,6 +138,15 @@ class SshTransportLabTest {
             Cli.Result through = lab.infraOn(inventory, "plan", "--limit", "ami-worker-2");
             assertThat(through.exitCode()).as(through.all()).isZero();
             assertThat(through.out()).contains("# ami-worker-2").contains("Plan: ").doesNotContain("cannot connect");
+
+            // A host the bastion cannot reach: OpenSSH's own words, at once (not tried again as if the sshd were busy).
+            long start = System.nanoTime();
+            Cli.Result closed = lab.infraOn(inventory, "plan", "--limit", "ami-closed");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(closed.exitCode()).as(closed.all()).isEqualTo(1);
+            assertThat(closed.all()).contains("ami-closed: cannot connect").contains("the OpenSSH master of ami-cc could not open a connection there")
+                    .contains("Connection refused");
+            assertThat(millis).as("refused in %d ms", millis).isLessThan(4000);
         } finally {
             LocalSh.run(master + " -O exit ami-cc");
             LocalFiles.deleteTree(sockets);
