@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,9 +57,12 @@ public record ControlMaster(Path config, String destination, int port, String us
     /**
      * Whether what {@code ssh -W} said means the master could not open the connection (the jump host
      * refused or could not reach it): a final answer, not a connection dropped that is worth trying again.
+     * Through a master, OpenSSH 9.2 says only "Stdio forwarding request failed: Session open refused by
+     * peer"; without one, "channel 0: open failed: …" and "stdio forwarding failed".
      */
     public static boolean refused(String said) {
-        return said.contains("open failed") || said.contains("forwarding failed");
+        String s = said.toLowerCase(Locale.ROOT);
+        return s.contains("open failed") || s.contains("forwarding failed") || s.contains("forwarding request failed");
     }
 
     /** Whether a master is running for this jump host now (OpenSSH's own check, within 5 s). */

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 
 /**
@@ -22,12 +23,14 @@ final class ProcessSocket extends Socket {
     private final int port;
     private final StringBuilder stderr = new StringBuilder();
 
+    private final Thread drain;
+
     private ProcessSocket(Process process, int port) {
         this.process = process;
         this.port = port;
-        Thread t = new Thread(this::drainStderr, "infra-ssh-stderr");
-        t.setDaemon(true);
-        t.start();
+        this.drain = new Thread(this::drainStderr, "infra-ssh-stderr");
+        drain.setDaemon(true);
+        drain.start();
     }
 
     /** A factory whose one socket runs {@code argv}, a stream to {@code port} (known_hosts names hosts off 22 by it). */
@@ -76,7 +79,22 @@ final class ProcessSocket extends Socket {
         }
     }
 
-    /** What the process said on stderr, trimmed; empty when it said nothing. */
+    /**
+     * What the process said on stderr once it has ended (a connection that failed is read at once,
+     * while ssh may still be writing why): waits up to a second for it to end and its stderr to be read.
+     */
+    String saidOnExit() {
+        try {
+            if (process.waitFor(1, TimeUnit.SECONDS)) {
+                drain.join(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return said();
+    }
+
+    /** What the process said on stderr so far, trimmed; empty when it said nothing. */
     String said() {
         synchronized (stderr) {
             return stderr.toString().strip();

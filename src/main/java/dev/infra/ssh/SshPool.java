@@ -183,16 +183,11 @@ public final class SshPool implements AutoCloseable {
                     || ex.getMessage().contains("HostKey") || ex.getMessage().contains("host key"))) {
                 throw new HostKeyRejected(e.name(), rejection);
             }
-            throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex), ex);
+            throw master.isPresent() ? throughMaster(e, client, ex)
+                    : new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex), ex);
         } catch (IOException ex) {
-            String said = client.getSocket() instanceof ProcessSocket ps ? ps.said() : "";
-            if (master.isPresent() && ControlMaster.refused(said)) {
-                throw new SshException(e.name(), "cannot connect to " + e.describe() + ": the OpenSSH master of "
-                        + e.jump().get().name() + " could not open a connection there: " + said.replace('\n', ' '), null);
-            }
-            throw new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex)
-                    + (jump != null ? " (through " + jump.endpoint().name() + ")" : "")
-                    + (master.isPresent() ? " (through the OpenSSH master of " + e.jump().get().name() + (said.isEmpty() ? "" : ": ssh said: " + said) + ")" : ""), ex);
+            throw master.isPresent() ? throughMaster(e, client, ex) : new SshException(e.name(), "cannot connect to " + e.describe()
+                    + ": " + message(ex) + (jump == null ? "" : " (through " + jump.endpoint().name() + ")"), ex);
         }
         try {
             if (methods.isEmpty()) {
@@ -205,6 +200,22 @@ public final class SshPool implements AutoCloseable {
                     + (SshAgent.fromEnvironment().isPresent() ? " and ssh-agent's" : "")
                     + "): check authorized_keys on the host and the user name", ex);
         }
+    }
+
+    /**
+     * A connection through the jump host's OpenSSH master that failed, in ssh's words: a forward the
+     * master could not open is an answer (no cause a retry would take for a busy sshd), anything else
+     * says what the connection saw and what ssh said.
+     */
+    private static SshException throughMaster(Endpoint e, SSHClient client, IOException ex) {
+        String said = client.getSocket() instanceof ProcessSocket ps ? ps.saidOnExit() : "";
+        String master = "the OpenSSH master of " + e.jump().map(Endpoint::name).orElse("the jump host");
+        if (ControlMaster.refused(said)) {
+            return new SshException(e.name(), "cannot connect to " + e.describe() + ": " + master + " could not open a connection there: "
+                    + said.replace('\n', ' '), null);
+        }
+        return new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex) + " (through " + master
+                + (said.isEmpty() ? "" : "; ssh said: " + said.replace('\n', ' ')) + ")", ex);
     }
 
     /** A host's key as it presents it, fetched without trusting it and without logging in. */

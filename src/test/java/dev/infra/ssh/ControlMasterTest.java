@@ -63,6 +63,7 @@ class ControlMasterTest {
     void aForwardTheMasterCouldNotOpenIsAnAnswerNotADropToTryAgain() {
         // OpenSSH 9.2's words when the jump host cannot reach the target.
         assertThat(ControlMaster.refused("channel 0: open failed: connect failed: Connection refused\nstdio forwarding failed")).isTrue();
+        assertThat(ControlMaster.refused("Stdio forwarding request failed: Session open refused by peer")).isTrue();
         assertThat(ControlMaster.refused("")).isFalse();
     }
 

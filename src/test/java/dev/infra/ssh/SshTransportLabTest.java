@@ -145,7 +145,7 @@ class SshTransportLabTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(closed.exitCode()).as(closed.all()).isEqualTo(1);
             assertThat(closed.all()).contains("ami-closed: cannot connect").contains("the OpenSSH master of ami-cc could not open a connection there")
-                    .contains("Connection refused");
+                    .contains("Stdio forwarding request failed");
             assertThat(millis).as("refused in %d ms", millis).isLessThan(4000);
         } finally {
             LocalSh.run(master + " -O exit ami-cc");
