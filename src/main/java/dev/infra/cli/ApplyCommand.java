@@ -65,7 +65,7 @@ final class ApplyCommand implements Callable<Integer> {
             fleet.limit = savedLimit.isEmpty() ? null : savedLimit;
         }
         rollout.check();
-        try (Fleet f = fleet.open(parent.global)) {
+        try (Fleet f = fleet.openConnecting(parent.global)) {
             return applyWithLock(f, fleet.hosts(f.inventory()), saved, "infra apply" + (fleet.limit == null ? "" : " --limit " + fleet.limit));
         }
     }

@@ -36,7 +36,7 @@ final class DriftCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Fleet f = fleet.open(parent.global)) {
+        try (Fleet f = fleet.openConnecting(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
             Plan plan = f.plan(f.observe(hosts));
             if (json) {

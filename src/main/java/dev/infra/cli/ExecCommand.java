@@ -44,7 +44,7 @@ final class ExecCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Duration bound = OptionValues.duration("--timeout", timeout);
         String script = String.join(" ", command);
-        try (Fleet f = fleet.open(parent.global)) {
+        try (Fleet f = fleet.openConnecting(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
             int failed = 0;
             for (List<Host> group : Batches.split(hosts, batch)) {

@@ -17,8 +17,12 @@ final class FleetOptions {
             description = "Hosts worked on at the same time (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    /** The fleet, its selected hosts' connections opening while it renders. */
     Fleet open(GlobalOptions global) {
+        return global.fleet(global.loadInventory(true), parallel);
+    }
+
+    /** The same, for a command that reads every selected host: their connections open while the fleet renders. */
+    Fleet openConnecting(GlobalOptions global) {
         Inventory inv = global.loadInventory(true);
         return global.fleet(inv, parallel, hosts(inv));
     }

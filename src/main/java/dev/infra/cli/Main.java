@@ -1,19 +1,15 @@
 package dev.infra.cli;
 
-import java.lang.reflect.AccessibleObject;
-import java.lang.reflect.Field;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Entry point: builds the command tree and turns every failure into a message and an exit code. */
 public final class Main {
@@ -47,56 +43,54 @@ public final class Main {
     }
 
     private static Optional<CommandLine> onlyThe(String[] args) {
-        int at = commandIndex(args);
-        if (at >= args.length) {
+        Command infra = InfraCommand.class.getAnnotation(Command.class);
+        Map<String, Class<?>> commands = new HashMap<>();
+        for (Class<?> c : infra.subcommands()) {
+            if (c != AutoComplete.GenerateCompletion.class) {  // the completion script is made from the whole tree
+                Command sub = c.getAnnotation(Command.class);
+                commands.put(sub.name(), c);
+                Arrays.stream(sub.aliases()).forEach(a -> commands.put(a, c));
+            }
+        }
+        InfraCommand root = new InfraCommand();
+        root.global = new GlobalOptions();
+        CommandSpec global = CommandSpec.forAnnotatedObject(root.global);
+        int at = commandIndex(args, global, commands.keySet());
+        if (at >= args.length || !commands.containsKey(args[at])) {
             return Optional.empty();
         }
-        Command infra = InfraCommand.class.getAnnotation(Command.class);
-        for (Class<?> c : infra.subcommands()) {
-            if (c == AutoComplete.GenerateCompletion.class) {
-                continue;  // the completion script is made from the whole tree
-            }
-            Command sub = c.getAnnotation(Command.class);
-            if (sub.name().equals(args[at]) || Arrays.asList(sub.aliases()).contains(args[at])) {
-                InfraCommand root = new InfraCommand();
-                root.global = new GlobalOptions();
-                CommandSpec spec = CommandSpec.wrapWithoutInspection(root)
-                        .name(infra.name())
-                        .mixinStandardHelpOptions(infra.mixinStandardHelpOptions())
-                        .versionProvider(new VersionProvider());
-                spec.addMixin("global", CommandSpec.forAnnotatedObject(root.global));
-                CommandLine cl = new CommandLine(spec);
-                cl.addSubcommand(sub.name(), c);
-                return Optional.of(cl);
-            }
-        }
-        return Optional.empty();
+        Class<?> c = commands.get(args[at]);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(root)
+                .name(infra.name())
+                .mixinStandardHelpOptions(infra.mixinStandardHelpOptions())
+                .versionProvider(new VersionProvider());
+        spec.addMixin("global", global);
+        CommandLine cl = new CommandLine(spec);
+        cl.addSubcommand(c.getAnnotation(Command.class).name(), c);
+        return Optional.of(cl);
     }
 
-    /** Where the command's name is: after the global options given before it (`infra -i FILE --var k=v plan`). */
-    static int commandIndex(String[] args) {
-        Map<String, Boolean> takesValue = new HashMap<>();
-        for (AccessibleObject member : globalOptionMembers()) {
-            Option o = member.getAnnotation(Option.class);
-            boolean flag = member instanceof Field f && (f.getType() == boolean.class || f.getType() == Boolean.class);
-            Arrays.stream(o.names()).forEach(n -> takesValue.put(n, !flag));
-        }
+    /**
+     * Where the command's name is: after the global options given before it (`infra -i FILE --var
+     * k=v plan`), as picocli's model of them says which take a value. Anything it cannot be sure of
+     * (an option it does not know, a value that is itself a command's name) is past the end: the
+     * whole tree decides.
+     */
+    static int commandIndex(String[] args, CommandSpec global, Set<String> commands) {
         int i = 0;
         while (i < args.length && args[i].startsWith("-")) {
-            String name = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
-            Boolean value = takesValue.get(name);
-            if (value == null) {
-                return args.length;  // not a global option (or an attached short value): the whole tree decides
+            int eq = args[i].indexOf('=');
+            String name = eq < 0 ? args[i] : args[i].substring(0, eq);
+            OptionSpec o = global.findOption(name);
+            if (o == null || !Arrays.asList(o.names()).contains(name)) {
+                return args.length;
             }
-            i += value && !args[i].contains("=") ? 2 : 1;
+            boolean separateValue = o.arity().max() > 0 && eq < 0;
+            if (separateValue && (i + 1 >= args.length || commands.contains(args[i + 1]))) {
+                return args.length;
+            }
+            i += separateValue ? 2 : 1;
         }
         return i;
-    }
-
-    private static List<AccessibleObject> globalOptionMembers() {
-        List<AccessibleObject> members = new ArrayList<>();
-        Stream.concat(Arrays.stream(GlobalOptions.class.getDeclaredFields()), Arrays.stream(GlobalOptions.class.getDeclaredMethods()))
-                .filter(m -> m.isAnnotationPresent(Option.class)).forEach(members::add);
-        return members;
     }
 }

@@ -49,7 +49,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        try (Fleet f = fleet.open(parent.global)) {
+        try (Fleet f = fleet.openConnecting(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
             Plan plan = f.plan(f.observe(hosts));
             Map<String, String> extra = new LinkedHashMap<>();

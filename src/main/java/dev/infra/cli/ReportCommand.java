@@ -51,7 +51,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Duration bound = OptionValues.duration("--timeout", timeout);
         PrintWriter w = spec.commandLine().getOut();
-        try (Fleet f = fleet.open(parent.global)) {
+        try (Fleet f = fleet.openConnecting(parent.global)) {
             FleetReport report = ReportGatherer.gather(f, fleet.hosts(f.inventory()), bound);
             Graphviz.Drawing drawing = Graphviz.svg(Topology.dot(report), Duration.ofSeconds(30));
             Path dir = out.toAbsolutePath().getParent();

@@ -51,7 +51,7 @@ final class VerifyCommand implements Callable<Integer> {
         Duration bound = OptionValues.duration("--timeout", timeout);
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
-        try (Fleet f = fleet.open(parent.global)) {
+        try (Fleet f = fleet.openConnecting(parent.global)) {
             List<Host> hosts = fleet.hosts(f.inventory());
             List<Check> checks = new FleetChecks(f, bound).checks(hosts);
             List<CheckResult> results;

@@ -66,6 +66,8 @@ public final class Fleet implements AutoCloseable {
     private final SshPool pool = new SshPool();
     private final EndpointResolver endpoints;
     private final int parallel;
+    /** The connections opening ahead of the work ({@link #Fleet(Inventory, Renderer, SecretResolver, int, List)}). */
+    private ExecutorService ahead;
 
     public Fleet(Inventory inventory, Renderer renderer, SecretResolver resolver, int parallel) {
         this(inventory, renderer, resolver, parallel, List.of());
@@ -86,7 +88,7 @@ public final class Fleet implements AutoCloseable {
         try {
             this.desired = renderer.renderFleet(inventory);
         } catch (RuntimeException e) {
-            pool.close();
+            close();
             throw e;
         }
         List<String> texts = new ArrayList<>();
@@ -101,7 +103,7 @@ public final class Fleet implements AutoCloseable {
         if (hosts.isEmpty()) {
             return;
         }
-        ExecutorService ahead = Executors.newFixedThreadPool(Math.min(parallel, hosts.size()), task -> {
+        ahead = Executors.newFixedThreadPool(Math.min(parallel, hosts.size()), task -> {
             Thread t = new Thread(task, "infra-connect");
             t.setDaemon(true);
             return t;
@@ -110,7 +112,7 @@ public final class Fleet implements AutoCloseable {
             ahead.execute(() -> {
                 try {
                     remote(h);
-                } catch (RuntimeException remembered) {
+                } catch (RuntimeException | Error remembered) {
                     // the pool keeps the failure: whoever reads this host reports it
                 }
             });
@@ -365,6 +367,9 @@ public final class Fleet implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ahead != null) {
+            ahead.shutdownNow();  // connections not yet started never start
+        }
         pool.close();
     }
 }

@@ -44,9 +44,14 @@ public record ControlMaster(Path config, String destination, int port, String us
         return argv;
     }
 
+    /**
+     * BatchMode: never a prompt. ControlMaster=no: never a master of its own. ProxyCommand=false: a
+     * master gone since the check makes ssh fail, never log in to the jump host itself (it would, as
+     * the operator, with the operator's known_hosts, and a run of many hosts would be many logins).
+     */
     private List<String> base() {
         return new ArrayList<>(List.of("ssh", "-F", config.toString(), "-o", "BatchMode=yes", "-o", "ControlMaster=no",
-                "-p", String.valueOf(port), "-l", user));
+                "-o", "ProxyCommand=false", "-p", String.valueOf(port), "-l", user));
     }
 
     /** An IPv6 address in -W's host:port needs its brackets. */
@@ -71,16 +76,19 @@ public record ControlMaster(Path config, String destination, int port, String us
             Process p = new ProcessBuilder(checkCommand()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();
-            if (!p.waitFor(CHECK_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+            try {
+                if (!p.waitFor(CHECK_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+                return p.exitValue() == 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return false;
+            } finally {
+                p.destroyForcibly();  // ended already, or given up on: never left running
             }
-            return p.exitValue() == 0;
         } catch (IOException e) {
             return false;  // no ssh client here: infra connects itself
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

@@ -53,6 +53,9 @@ public final class SshPool implements AutoCloseable {
      */
     public Remote connect(Endpoint endpoint) {
         while (true) {
+            if (closed) {
+                throw new SshException(endpoint.name(), "the run ended before the connection was opened", null);
+            }
             CompletableFuture<Remote> mine = new CompletableFuture<>();
             CompletableFuture<Remote> existing = open.putIfAbsent(endpoint.key(), mine);
             if (existing == null) {
@@ -64,8 +67,8 @@ public final class SshPool implements AutoCloseable {
                         throw new SshException(endpoint.name(), "the run ended before the connection was used", null);
                     }
                     return remote;
-                } catch (RuntimeException ex) {
-                    mine.completeExceptionally(ex);
+                } catch (RuntimeException | Error ex) {
+                    mine.completeExceptionally(ex);  // whoever waits for this connection gets the failure, never waits forever
                     throw ex;
                 }
             }
@@ -73,6 +76,9 @@ public final class SshPool implements AutoCloseable {
             try {
                 remote = existing.join();
             } catch (CompletionException ce) {
+                if (ce.getCause() instanceof Error err) {
+                    throw err;
+                }
                 throw ce.getCause() instanceof RuntimeException re ? re : ce;
             }
             if (remote.client().isConnected()) {
@@ -203,9 +209,10 @@ public final class SshPool implements AutoCloseable {
     }
 
     /**
-     * A connection through the jump host's OpenSSH master that failed, in ssh's words: a forward the
-     * master could not open is an answer (no cause a retry would take for a busy sshd), anything else
-     * says what the connection saw and what ssh said.
+     * A connection through the jump host's OpenSSH master that failed, in ssh's words. When ssh said
+     * why (a forward the master could not open, a master gone since the check) that is the answer: no
+     * cause a retry would take for a busy sshd. Silence from ssh is a connection the host itself
+     * closed, which may be its MaxStartups, and is tried again as any other.
      */
     private static SshException throughMaster(Endpoint e, SSHClient client, IOException ex) {
         String said = client.getSocket() instanceof ProcessSocket ps ? ps.saidOnExit() : "";
@@ -214,8 +221,11 @@ public final class SshPool implements AutoCloseable {
             return new SshException(e.name(), "cannot connect to " + e.describe() + ": " + master + " could not open a connection there: "
                     + said.replace('\n', ' '), null);
         }
-        return new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex) + " (through " + master
-                + (said.isEmpty() ? "" : "; ssh said: " + said.replace('\n', ' ')) + ")", ex);
+        if (!said.isEmpty()) {
+            return new SshException(e.name(), "cannot connect to " + e.describe() + " through " + master + ": ssh said: "
+                    + said.replace('\n', ' '), null);
+        }
+        return new SshException(e.name(), "cannot connect to " + e.describe() + ": " + message(ex) + " (through " + master + ")", ex);
     }
 
     /** A host's key as it presents it, fetched without trusting it and without logging in. */

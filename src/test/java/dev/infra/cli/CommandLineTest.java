@@ -38,7 +38,11 @@ class CommandLineTest {
     /** A run models only the command it names (a faster start); what the user sees must be what the whole tree says. */
     @Test
     void aCommandModelledAloneSaysWhatTheWholeTreeSays() {
-        List<List<String>> runs = new ArrayList<>();
+        List<List<String>> runs = new ArrayList<>(List.of(
+                List.of("-i", "apply", "plan"),                 // a value that is a command's name: the whole tree decides
+                List.of("--var", "a=1", "--no-color", "plan", "--help"),
+                List.of("--inventory=x.yml", "nats", "streams", "--help"),
+                List.of("-i"), List.of("--bogus", "plan")));
         Main.commandLine().getSubcommands().forEach((name, sub) -> {
             runs.add(List.of(name, "--help"));
             runs.add(List.of(name, "--no-such-flag"));
@@ -47,8 +51,9 @@ class CommandLineTest {
         });
         for (List<String> args : runs) {
             String[] a = args.toArray(String[]::new);
-            assertThat(Main.commandLine(a).getSubcommands()).as("%s models one command", args).hasSizeLessThanOrEqualTo(
-                    args.contains("generate-completion") ? Integer.MAX_VALUE : 1);
+            if (Main.commandLine().getSubcommands().containsKey(args.get(0)) && !args.contains("generate-completion")) {
+                assertThat(Main.commandLine(a).getSubcommands()).as("%s models one command", args).hasSize(1);
+            }
             assertThat(outputOf(Main.commandLine(a), a)).as("infra %s", String.join(" ", args)).isEqualTo(outputOf(Main.commandLine(), a));
         }
     }

@@ -52,7 +52,7 @@ class ControlMasterTest {
     void sshIsAskedNeverToPromptNorToBecomeAMasterItself() {
         ControlMaster m = new ControlMaster(Path.of("/home/op/.ssh/config"), "bastion.example", 2222, "deploy");
         List<String> common = List.of("ssh", "-F", "/home/op/.ssh/config", "-o", "BatchMode=yes", "-o", "ControlMaster=no",
-                "-p", "2222", "-l", "deploy");
+                "-o", "ProxyCommand=false", "-p", "2222", "-l", "deploy");
         assertThat(m.checkCommand()).startsWith(common.toArray(String[]::new)).endsWith("-O", "check", "--", "bastion.example");
         assertThat(m.forwardCommand("ami-worker-2", 22)).startsWith(common.toArray(String[]::new))
                 .endsWith("-W", "ami-worker-2:22", "--", "bastion.example");
