@@ -178,6 +178,7 @@ public final class SshPool implements AutoCloseable {
                 client.setSocketFactory(ProcessSocket.running(master.get().forwardCommand(e.hostname(), e.port()), e.port()));
                 client.connect(e.hostname(), e.port());
             } else if (jump == null) {
+                client.setSocketFactory(NoDelaySockets.INSTANCE);
                 client.connect(e.hostname(), e.port());
             } else {
                 DirectConnection tunnel = jump.client().newDirectConnection(e.hostname(), e.port());
