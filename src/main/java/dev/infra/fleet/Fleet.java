@@ -10,6 +10,7 @@ import dev.infra.nats.NatsAdmin;
 import dev.infra.nats.NatsMonitor;
 import dev.infra.nats.NatsStore;
 import dev.infra.nats.StoreMove;
+import dev.infra.observe.EngineApi;
 import dev.infra.observe.ObservedContainer;
 import dev.infra.observe.ObservedHost;
 import dev.infra.observe.Observer;
@@ -24,10 +25,10 @@ import dev.infra.render.Renderer;
 import dev.infra.secrets.SecretResolver;
 import dev.infra.secrets.SecretValues;
 import dev.infra.ssh.Background;
+import dev.infra.ssh.ChannelRefused;
 import dev.infra.ssh.EndpointResolver;
 import dev.infra.ssh.ExecResult;
 import dev.infra.ssh.Remote;
-import dev.infra.ssh.RemoteCommand;
 import dev.infra.ssh.SshException;
 import dev.infra.ssh.SshPool;
 import dev.infra.units.Durations;
@@ -45,8 +46,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,6 +70,8 @@ public final class Fleet implements AutoCloseable {
     private final SshPool pool = new SshPool();
     private final EndpointResolver endpoints;
     private final int parallel;
+    /** Hosts whose sshd refused to forward their engine's socket this run: their own curl or CLI reads it. */
+    private final Set<String> engineNotForwarded = ConcurrentHashMap.newKeySet();
     /** The connections opening ahead of the work ({@link #Fleet(Inventory, Renderer, SecretResolver, int, List)}). */
     private ExecutorService ahead;
 
@@ -160,21 +166,50 @@ public final class Fleet implements AutoCloseable {
     public record Observation(Host host, Optional<ObservedHost> state, Optional<String> error) {}
 
     public List<Observation> observe(List<Host> hosts) {
-        return forEach(hosts, h -> read(h, Observer.command(desired.host(h.name()))));
+        return forEach(hosts, h -> read(h, true));
     }
 
     /** Only the containers of {@code h}'s compose projects (a health gate's poll, verify's service checks): no file bytes. */
     public Observation observeContainers(Host h) {
-        return read(h, Observer.containersCommand(desired.host(h.name())));
+        return read(h, false);
     }
 
-    private Observation read(Host h, RemoteCommand command) {
+    /**
+     * One read of a host: its command, and at the same time, where it has compose projects, its
+     * engine's containers through the connection ({@link EngineApi}), used when the host says that is
+     * its CLI's engine. A host whose sshd refuses to forward the engine's socket is read by its own
+     * curl or docker CLI from then on (one more round trip, once).
+     */
+    private Observation read(Host h, boolean whole) {
+        HostState d = desired.host(h.name());
         try {
-            ExecResult r = remote(h).run(command, COMMAND_TIMEOUT);
+            Remote remote = remote(h);
+            boolean forwarded = !d.projects().isEmpty() && !engineNotForwarded.contains(h.name());
+            CompletableFuture<String> engine = forwarded
+                    ? CompletableFuture.supplyAsync(() -> EngineApi.inspectAll(request -> remote.exchange(EngineApi.SOCKET, request,
+                            COMMAND_TIMEOUT)), Background.THREAD_PER_TASK)
+                    : CompletableFuture.completedFuture("");
+            ExecResult r = remote.run(whole ? Observer.command(d, forwarded) : Observer.containersCommand(d, forwarded), COMMAND_TIMEOUT);
             if (!r.ok()) {
                 return new Observation(h, Optional.empty(), Optional.of("reading its state failed: " + r.reason()));
             }
-            return new Observation(h, Optional.of(Observer.parse(h.name(), r.stdout())), Optional.empty());
+            String containers = "";
+            if (Observer.asksEngine(r.stdout())) {
+                try {
+                    containers = engine.join();
+                } catch (CompletionException e) {
+                    if (!(e.getCause() instanceof ChannelRefused)) {
+                        throw e.getCause() instanceof RuntimeException re ? re : e;
+                    }
+                    engineNotForwarded.add(h.name());
+                    ExecResult c = remote.run(Observer.inspectCommand(), COMMAND_TIMEOUT);
+                    if (!c.ok()) {
+                        return new Observation(h, Optional.empty(), Optional.of("reading its containers failed: " + c.reason()));
+                    }
+                    containers = c.stdout();
+                }
+            }
+            return new Observation(h, Optional.of(Observer.parse(h.name(), r.stdout(), containers)), Optional.empty());
         } catch (SshException e) {
             return new Observation(h, Optional.empty(), Optional.of(e.getMessage()));
         } catch (RuntimeException e) {

@@ -34,21 +34,37 @@ public final class Observer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * Every container of the host as `docker inspect` gives it. From the engine's API over its socket
-     * with curl where that is the engine the docker CLI would talk to (no DOCKER_HOST, no CLI context):
-     * two curl runs instead of two docker CLI runs, each of which costs the host tens of milliseconds
-     * of CPU on every read (curl ~10 ms each, its start; the engine's answer ~1 ms). The ids go from
-     * the listing to the URLs through tr and sed (one process fewer than grep, cut and sed: 2.5 → 2.0 ms).
-     * Else `docker ps -aq` and `docker inspect`. The API answers one JSON object per container, the
-     * CLI one array: {@link #parse} reads either.
+     * Whether the docker CLI of the host would talk to the engine at {@link EngineApi#SOCKET}, and the
+     * user may: no DOCKER_HOST, no CLI context, the socket readable and writable. Shell builtins only
+     * (the CLI's config file is grepped only where it exists).
      */
-    static final String INSPECT_ALL = "infra_s=/var/run/docker.sock; "
-            + "if [ -z \"${DOCKER_HOST:-}\" ] && [ -S \"$infra_s\" ] && [ -r \"$infra_s\" ] && [ -w \"$infra_s\" ] && command -v curl >/dev/null 2>&1"
-            + " && ! grep -qs '\"currentContext\"' \"${DOCKER_CONFIG:-$HOME/.docker}/config.json\""
+    static final String DEFAULT_ENGINE = "[ -z \"${DOCKER_HOST:-}\" ] && [ -S " + EngineApi.SOCKET + " ] && [ -r " + EngineApi.SOCKET
+            + " ] && [ -w " + EngineApi.SOCKET + " ] && { infra_c=\"${DOCKER_CONFIG:-$HOME/.docker}/config.json\"; [ ! -f \"$infra_c\" ]"
+            + " || ! grep -qs '\"currentContext\"' \"$infra_c\"; }";
+    /** The docker CLI's inspect of every container: two runs of it. */
+    static final String CLI_INSPECT = "ids=$(docker ps -aq 2>/dev/null); if [ -n \"$ids\" ]; then docker inspect $ids 2>/dev/null; else echo '[]'; fi";
+    /** Printed where the containers are to be read from the engine's API through the connection ({@link EngineApi}). */
+    static final String ENGINE_API = "@@ENGINE_API";
+
+    /**
+     * Every container of the host as `docker inspect` gives it, read on the host. From the engine's
+     * API over its socket with curl where that is the engine the docker CLI would talk to: two curl
+     * runs instead of two docker CLI runs, each of which costs the host tens of milliseconds of CPU on
+     * every read (curl ~10 ms each, its start; the engine's answer ~1 ms). The ids go from the listing
+     * to the URLs through tr and sed. Else `docker ps -aq` and `docker inspect`. The API answers one JSON
+     * object per container, the CLI one array: {@link #parse} reads either. For hosts whose sshd does
+     * not forward Unix sockets (see {@link #command(HostState, boolean)}).
+     */
+    static final String INSPECT_ALL = "infra_s=" + EngineApi.SOCKET + "; if " + DEFAULT_ENGINE + " && command -v curl >/dev/null 2>&1"
             + " && infra_l=$(curl -sf --unix-socket \"$infra_s\" 'http://docker/containers/json?all=1'); then"
             + " infra_u=$(printf '%s' \"$infra_l\" | tr ',' '\\n' | sed -n 's|^.*\"Id\":\"\\([0-9a-f]*\\)\"$|http://docker/containers/\\1/json|p');"
             + " if [ -n \"$infra_u\" ]; then curl -s --unix-socket \"$infra_s\" $infra_u; echo; else echo '[]'; fi;"
-            + " else ids=$(docker ps -aq 2>/dev/null); if [ -n \"$ids\" ]; then docker inspect $ids 2>/dev/null; else echo '[]'; fi; fi";
+            + " else " + CLI_INSPECT + "; fi";
+    /**
+     * The same where infra reads the engine's API through the connection itself: the host only says
+     * whether that is the engine its CLI would use ({@value #ENGINE_API}); else its CLI inspects.
+     */
+    static final String INSPECT_FORWARDED = "if " + DEFAULT_ENGINE + "; then echo '" + ENGINE_API + "'; else " + CLI_INSPECT + "; fi";
 
     private Observer() {}
 
@@ -60,19 +76,34 @@ public final class Observer {
         return List.copyOf(paths);
     }
 
+    /** The whole read, self-contained: the host reads its engine itself (curl or the docker CLI). */
     public static RemoteCommand command(HostState desired) {
-        return command(desired, true);
+        return command(desired, false);
+    }
+
+    /**
+     * The whole read. With {@code engineForwarded} (infra reads the engine's API through the connection
+     * at the same time, {@link EngineApi}), the host only says {@value #ENGINE_API} where that is its
+     * CLI's engine; the caller then hands that read to {@link #parse(String, String, String)}.
+     */
+    public static RemoteCommand command(HostState desired, boolean engineForwarded) {
+        return command(desired, true, engineForwarded);
     }
 
     /**
      * The containers of the host's compose projects (and its compose flavour) only: what a health gate
      * polling every second and verify's service checks need, without the files, hashes and listings a plan reads.
      */
-    public static RemoteCommand containersCommand(HostState desired) {
-        return command(desired, false);
+    public static RemoteCommand containersCommand(HostState desired, boolean engineForwarded) {
+        return command(desired, false, engineForwarded);
     }
 
-    private static RemoteCommand command(HostState desired, boolean whole) {
+    /** Only every container of the host, read on the host itself (where its sshd does not forward the engine's socket). */
+    public static RemoteCommand inspectCommand() {
+        return RemoteCommand.of("read the host's containers", INSPECT_ALL);
+    }
+
+    private static RemoteCommand command(HostState desired, boolean whole, boolean engineForwarded) {
         StringBuilder s = new StringBuilder();
         if (whole) {
             s.append("f() { printf '@@FILE %s\\n' \"$1\"; if [ -f \"$2\" ]; then base64 -w0 < \"$2\"; echo; else echo '@@ABSENT'; fi; }\n");
@@ -90,7 +121,7 @@ public final class Observer {
         if (desired.projects().isEmpty()) {
             s.append("echo '[]'\n");   // nothing of infra's runs here, so no port of it can be taken either
         } else {
-            s.append(INSPECT_ALL).append('\n');
+            s.append(engineForwarded ? INSPECT_FORWARDED : INSPECT_ALL).append('\n');
         }
         if (!whole) {
             s.append("printf '@@END\\n'\n");
@@ -112,7 +143,17 @@ public final class Observer {
         return RemoteCommand.of("read the state of the host", s.toString());
     }
 
+    /** Whether the host said its containers are to be read from the engine's API through the connection. */
+    public static boolean asksEngine(String output) {
+        return output.contains("\n" + ENGINE_API + "\n");
+    }
+
     public static ObservedHost parse(String host, String output) {
+        return parse(host, output, "");
+    }
+
+    /** What the read printed; {@code engine}: every container as the engine's API gave it, where the host asked for that. */
+    public static ObservedHost parse(String host, String output, String engine) {
         Map<String, Optional<String>> files = new LinkedHashMap<>();
         Map<String, String> sha256 = new LinkedHashMap<>();
         List<ObservedContainer> containers = new ArrayList<>();
@@ -130,6 +171,10 @@ public final class Observer {
         Set<String> projects = new LinkedHashSet<>();
         StringBuilder json = new StringBuilder();
         for (String line : output.split("\n", -1)) {
+            if (line.equals(ENGINE_API) && section.equals("containers")) {
+                json.append(engine);
+                continue;
+            }
             if (line.startsWith("@@")) {
                 if (section.equals("containers")) {
                     readContainers(json.toString(), projects, containers, running);

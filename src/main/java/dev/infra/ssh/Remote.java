@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
 
@@ -87,6 +88,45 @@ public final class Remote {
         } catch (IOException e) {
             throw new SshException(endpoint.name(), "cannot open a TCP channel to " + host + ":" + port + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends {@code request} to the Unix socket {@code path} on the host (a {@link UnixSocketChannel})
+     * and returns everything the other side writes until it closes, within {@code timeout}: one
+     * exchange of a request-response protocol that closes after answering (HTTP/1.0). Throws
+     * {@link SshException} when sshd refuses the channel (forwarding disabled, no such socket, no
+     * permission) or the answer did not end in time.
+     */
+    public String exchange(String path, byte[] request, Duration timeout) {
+        UnixSocketChannel channel = new UnixSocketChannel(client.getConnection(), path);
+        try {
+            try {
+                channel.open();
+            } catch (OpenFailException e) {
+                throw new ChannelRefused(endpoint.name(), "sshd would not connect to " + path + ": " + e.getMessage(), e);
+            }
+            Drain answer = new Drain(channel.getInputStream());
+            answer.start();
+            OutputStream out = channel.getOutputStream();
+            out.write(request);
+            out.flush();
+            answer.join(timeout.toMillis());
+            if (answer.isAlive()) {
+                throw new SshException(endpoint.name(), path + " did not answer within " + timeout.toSeconds() + " s", null);
+            }
+            return answer.text();
+        } catch (IOException e) {
+            throw new SshException(endpoint.name(), "cannot talk to " + path + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshException(endpoint.name(), "interrupted", e);
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
         }
     }
 

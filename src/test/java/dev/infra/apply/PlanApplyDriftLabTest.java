@@ -119,6 +119,27 @@ class PlanApplyDriftLabTest {
         assertThat(infra("drift").exitCode()).isZero();
     }
 
+    /**
+     * infra reads a host's engine through the SSH connection (OpenSSH's streamlocal forwarding); a
+     * host whose sshd refuses that is read by its own curl or docker CLI, and its containers' live
+     * environment still counts.
+     */
+    @Test
+    void aHostWhoseSshdForwardsNoUnixSocketIsReadAllTheSame() {
+        String conf = "/etc/ssh/sshd_config.d/lab.conf";
+        lab.sh(WORKER, "cp " + conf + " /tmp/lab.conf.saved && echo 'AllowStreamLocalForwarding no' >> " + conf + " && kill -HUP $(cat /run/sshd.pid)");
+        try {
+            assertThat(lab.sh(WORKER, "sshd -T | grep -i '^allowstreamlocalforwarding'").strip()).isEqualTo("allowstreamlocalforwarding no");
+            assertThat(infra("plan", "--detailed-exitcode", "--limit", WORKER).exitCode()).as("every service read as running").isZero();
+            lab.recreateWithoutNatsUrl(WORKER, "celeryworker");
+            Cli.Result drift = infra("drift", "--limit", WORKER);
+            assertThat(drift.exitCode()).as(drift.all()).isEqualTo(2);
+            assertThat(drift.out()).contains("celeryworker: running with an old environment: NATS_URL missing");
+        } finally {
+            lab.sh(WORKER, "cp /tmp/lab.conf.saved " + conf + " && kill -HUP $(cat /run/sshd.pid)");
+        }
+    }
+
     @Test
     void aStaleSavedPlanIsRefused() throws IOException {
         lab.sh("ami-live", "sed -i '/^NATS_URL=/d' ~/ami-platform/.envs/.production/.django");

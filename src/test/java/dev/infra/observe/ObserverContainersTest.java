@@ -7,7 +7,14 @@ import dev.infra.lab.LabImages;
 import dev.infra.render.HostState;
 import dev.infra.testing.Inventories;
 import dev.infra.testing.LocalSh;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,12 +89,60 @@ class ObserverContainersTest {
         assertRead(home, Map.of("HOME", home.toString(), "DOCKER_HOST", "unix:///var/run/docker.sock"));
     }
 
+    /**
+     * Through the connection: the host only says that its CLI's engine is the default socket, and the
+     * engine's API answers over that socket (here this machine's, as sshd would connect to it), with no
+     * curl and no docker CLI on the host's PATH.
+     */
+    @Test
+    void theEnginesApiThroughTheConnectionGivesTheSame(@TempDir Path home) throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        for (String tool : List.of("sh", "base64", "cat", "timeout")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(LocalSh.run("command -v " + tool).output().strip()));
+        }
+        assertRead(home, Map.of("HOME", home.toString(), "PATH", bin.toString()), true);
+    }
+
+    /** Where DOCKER_HOST names the engine, the host's own CLI reads it even when infra could reach the default socket. */
+    @Test
+    void aHostWhoseCliTalksToAnotherEngineIsReadByItsCli(@TempDir Path home) {
+        HostState desired = Inventories.renderer().render(Inventories.shipped("ami.yml")).get("ami-worker-2");
+        LocalSh.Result r = LocalSh.run(Observer.command(desired, true).script(), "",
+                Map.of("HOME", home.toString(), "DOCKER_HOST", "unix:///var/run/docker.sock"));
+        assertThat(Observer.asksEngine(r.output())).isFalse();
+        assertRead(home, Map.of("HOME", home.toString(), "DOCKER_HOST", "unix:///var/run/docker.sock"), true);
+    }
+
+    /** One exchange with this machine's engine over its Unix socket, as the SSH channel carries it. */
+    static String exchange(byte[] request) {
+        try (SocketChannel engine = SocketChannel.open(UnixDomainSocketAddress.of(EngineApi.SOCKET))) {
+            engine.write(ByteBuffer.wrap(request));
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            ByteBuffer chunk = ByteBuffer.allocate(8192);
+            while (engine.read(chunk) >= 0) {
+                answer.write(chunk.array(), 0, chunk.position());
+                chunk.clear();
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void assertRead(Path home, Map<String, String> env) {
+        assertRead(home, env, false);
+    }
+
+    static void assertRead(Path home, Map<String, String> env, boolean engineForwarded) {
         HostState desired = Inventories.renderer().render(Inventories.shipped("ami.yml")).get("ami-worker-2");
         assertThat(desired.projects()).extracting(p -> p.name()).contains(PROJECT);
-        LocalSh.Result r = LocalSh.run(Observer.command(desired).script(), "", env);
+        LocalSh.Result r = LocalSh.run(Observer.command(desired, engineForwarded).script(), "", env);
         assertThat(r.exitCode()).as(r.output()).isZero();
-        ObservedHost o = Observer.parse("w", r.output());
+        if (engineForwarded && !env.containsKey("DOCKER_HOST")) {
+            assertThat(Observer.asksEngine(r.output())).as("the host leaves its engine to the connection").isTrue();
+        }
+        String engine = Observer.asksEngine(r.output()) ? EngineApi.inspectAll(ObserverContainersTest::exchange) : "";
+        ObservedHost o = Observer.parse("w", r.output(), engine);
 
         assertThat(o.containers(PROJECT, "celeryworker")).singleElement().satisfies(c -> {
             assertThat(c.name()).isEqualTo(name(worker));

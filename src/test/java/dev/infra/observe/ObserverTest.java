@@ -52,8 +52,9 @@ class ObserverTest {
     void aHealthGatesPollReadsContainersOnlyNoFileBytes() {
         var desired = Inventories.renderer().render(Inventories.shipped("ami.yml")).get("ami-worker-2");
         String whole = Observer.command(desired).script();
-        String poll = Observer.containersCommand(desired).script();
+        String poll = Observer.containersCommand(desired, true).script();
         assertThat(whole).contains("base64").contains("@@PENDING");
+        assertThat(poll).as("the engine is read through the connection: no curl on the host").doesNotContain("curl");
         assertThat(poll).doesNotContain("base64").doesNotContain("@@FILE").doesNotContain("@@PENDING").contains("@@CONTAINERS");
         ObservedHost o = Observer.parse("w1", "@@COMPOSE\nv1\n@@PROJECT ami-platform\n@@CONTAINERS\n[]\n@@END\n");
         assertThat(o.files()).isEmpty();
