@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 
@@ -23,6 +25,8 @@ public final class EndpointResolver {
 
     private final Inventory inventory;
     private final Path baseDir;
+    /** Each host resolved once: every resolution reads and parses the ssh config file again, once per hop. */
+    private final Map<String, Endpoint> resolved = new ConcurrentHashMap<>();
 
     public EndpointResolver(Inventory inventory) {
         this.inventory = inventory;
@@ -30,7 +34,7 @@ public final class EndpointResolver {
     }
 
     public Endpoint resolve(Host host) {
-        return resolve(host, new LinkedHashSet<>());
+        return resolved.computeIfAbsent(host.name(), name -> resolve(host, new LinkedHashSet<>()));
     }
 
     private Endpoint resolve(Host host, Set<String> seen) {
