@@ -139,7 +139,10 @@ public final class Observer {
         if (desired.duties().slurm().isPresent()) {
             s.append("printf '@@SLURM\\n'; ").append(SlurmCommands.queue().script()).append(" 2>&1; printf '\\n@@SLURMRC %s\\n' $?\n");
         }
-        s.append("printf '@@PENDING\\n'; cat ").append(Shell.path(PENDING)).append(" 2>/dev/null; printf '@@END\\n'\n");
+        // cat only where there is something due (a process start on every read of every host otherwise).
+        String pending = Shell.path(PENDING);
+        s.append("printf '@@PENDING\\n'; if [ -f ").append(pending).append(" ]; then cat ").append(pending)
+                .append(" 2>/dev/null; fi; printf '@@END\\n'\n");
         return RemoteCommand.of("read the state of the host", s.toString());
     }
 

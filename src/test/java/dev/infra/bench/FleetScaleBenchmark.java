@@ -40,8 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   <li>with the job-2226 change on every one of the N hosts (NATS_URL gone from the env file, the
  *       compose file edited by hand): `infra plan`, `infra drift`, Ansible 2.14's `--check --diff` of
  *       the equivalent playbook (forks = N), and the OpenSSH floor: a multiplexed bastion connection
- *       and N parallel `ssh HOST cat COMPOSE ENV`, and the same connections running infra's own read
- *       of a host; infra's plan and verify also riding the bastion's OpenSSH master, as the floor and
+ *       and N parallel `ssh HOST cat COMPOSE ENV`, and the same connections running the host's self-contained read
+ *       (the engine by curl); infra's plan and verify also riding the bastion's OpenSSH master, as the floor and
  *       Ansible do.</li>
  * </ul>
  * Each N is timed on a fleet of N: the other workers are paused meanwhile ({@link #fleetOf}).
@@ -60,7 +60,8 @@ class FleetScaleBenchmark {
     /** -Dbench.variants=false: no JVM-option and cipher variants (a quicker run). */
     static final boolean VARIANTS_WANTED = Boolean.parseBoolean(System.getProperty("bench.variants", "true"));
     static final String PLAN_MASTER = "infra plan, bastion master";
-    static final String FLOOR_READ = "openssh, infra's read";
+    /** OpenSSH running the host's self-contained read (files, compose flavour, its engine read by curl): what infra did before it read engines through the connection. */
+    static final String FLOOR_READ = "openssh, curl read";
     static final String VERIFY_MASTER = "infra verify, bastion master";
     /** The scale inventory's ssh_config, switched to the one with the bastion's ControlPath (muxConfig). */
     static final String MUX_VAR = "ssh_config=ssh_config.mux";
@@ -163,7 +164,7 @@ class FleetScaleBenchmark {
                         playbook.toString(), "--check", "--diff", "-f", parallel)), 0));
                 runs.put("openssh floor", repeat(RUNS, () -> run(List.of("bash", "-c", "for h in " + hosts + "; do ssh -F " + mux
                         + " $h cat /root/ami-platform/docker-compose.worker.yml /root/ami-platform/.envs/.production/.django >/dev/null || echo \"$h: failed\" & done; wait")), 0));
-                // The same OpenSSH connections running infra's own read of a host (files, compose flavour, the engine's containers).
+                // The same OpenSSH connections running the host's self-contained read (files, compose flavour, the engine by curl).
                 runs.put(FLOOR_READ, repeat(RUNS, () -> run(List.of("bash", "-c", "for h in " + hosts + "; do ssh -F " + mux
                         + " $h sh -s < " + read + " >/dev/null || echo \"$h: failed\" & done; wait")), 0));
                 change(n, "mv /tmp/bench.env " + ENV + " && mv /tmp/bench.compose " + COMPOSE);
@@ -503,7 +504,7 @@ class FleetScaleBenchmark {
         List<String> columns = List.copyOf(rows.get(0).runs().keySet());
         b.append(String.format(Locale.ROOT, "%4s", "N"));
         columns.forEach(c -> b.append(String.format(Locale.ROOT, " | %22s", c)));
-        b.append(" | plan/floor | master plan/floor | master plan/(openssh, infra's read) | ansible/plan | apply/plan | peak RSS MiB\n");
+        b.append(" | plan/floor | master plan/floor | master plan/(openssh, curl read) | ansible/plan | apply/plan | peak RSS MiB\n");
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, "%4d", r.n()));
             columns.forEach(c -> b.append(String.format(Locale.ROOT, " | %22d", r.median(c))));

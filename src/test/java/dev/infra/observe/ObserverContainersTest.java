@@ -103,6 +103,18 @@ class ObserverContainersTest {
         assertRead(home, Map.of("HOME", home.toString(), "PATH", bin.toString()), true);
     }
 
+    /** Restarts an interrupted apply left due are read where they are recorded, and nothing is read where none are. */
+    @Test
+    void restartsLeftDueAreReadOnlyWhereRecorded(@TempDir Path home) throws Exception {
+        HostState desired = Inventories.renderer().render(Inventories.shipped("ami.yml")).get("ami-worker-2");
+        String script = Observer.command(desired, true).script();
+        Map<String, String> env = Map.of("HOME", home.toString());
+        assertThat(Observer.parse("w", LocalSh.run(script, "", env).output(), "").pendingRestarts()).isEmpty();
+        Files.createDirectories(home.resolve(".infra"));
+        Files.writeString(home.resolve(".infra/pending-restarts"), "ami-platform/celeryworker\n");
+        assertThat(Observer.parse("w", LocalSh.run(script, "", env).output(), "").pendingRestarts()).containsExactly("ami-platform/celeryworker");
+    }
+
     /** Where DOCKER_HOST names the engine, the host's own CLI reads it even when infra could reach the default socket. */
     @Test
     void aHostWhoseCliTalksToAnotherEngineIsReadByItsCli(@TempDir Path home) {
